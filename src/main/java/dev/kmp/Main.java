@@ -1,2 +1,280 @@
 package dev.kmp;
-public final class Main { public static void main(String[] a) { System.out.println("kmp"); } }
+
+import dev.kmp.config.ConfigNode;
+import dev.kmp.config.EnvSubstitution;
+import dev.kmp.config.Problem;
+import dev.kmp.config.Problems;
+import dev.kmp.config.ServiceConfig;
+import dev.kmp.config.YamlFiles;
+import dev.kmp.demo.SimulatedKong;
+import dev.kmp.exporter.prometheus.PrometheusExporterFactory;
+import dev.kmp.pipeline.ComponentContext;
+import dev.kmp.pipeline.Factories;
+import dev.kmp.pipeline.PipelineConfigLoader;
+import dev.kmp.pipeline.PipelineFileWatcher;
+import dev.kmp.pipeline.PipelineRuntime;
+import dev.kmp.processor.filter.FilterProcessorFactory;
+import dev.kmp.receiver.kong.KongReceiverFactory;
+import dev.kmp.server.HttpRoutes;
+import dev.kmp.server.ServiceStatus;
+import dev.kmp.telemetry.JvmMetrics;
+import dev.kmp.telemetry.SelfMetrics;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.WebServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Entry point. Wires every part by hand, in the order data flows: config, self metrics, component
+ * factories, pipeline runtime, file watcher, HTTP server. Nothing is looked up globally.
+ *
+ * <pre>
+ * kong-metrics-pipeline [--config FILE] [--pipelines FILE|DIR] [--port N] [--demo]
+ * kong-metrics-pipeline validate [--config FILE] [--pipelines FILE|DIR]
+ * kong-metrics-pipeline --help | --version
+ * </pre>
+ */
+public final class Main {
+    private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+    private Main() {
+    }
+
+    /** Parsed command line. */
+    record Args(boolean validate, boolean demo, boolean help, boolean version, String config, String pipelines, Integer port) {
+        static Args parse(String[] argv) {
+            boolean validate = false;
+            boolean demo = false;
+            boolean help = false;
+            boolean version = false;
+            String config = null;
+            String pipelines = null;
+            Integer port = null;
+            for (int i = 0; i < argv.length; i++) {
+                String a = argv[i];
+                switch (a) {
+                    case "validate" -> validate = true;
+                    case "--demo" -> demo = true;
+                    case "--help", "-h" -> help = true;
+                    case "--version" -> version = true;
+                    case "--config" -> config = value(argv, ++i, a);
+                    case "--pipelines" -> pipelines = value(argv, ++i, a);
+                    case "--port" -> {
+                        String v = value(argv, ++i, a);
+                        try {
+                            port = Integer.parseInt(v);
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException("--port needs a number, not '" + v + "'");
+                        }
+                    }
+                    default -> throw new IllegalArgumentException("unknown argument '" + a + "' (see --help)");
+                }
+            }
+            return new Args(validate, demo, help, version, config, pipelines, port);
+        }
+
+        private static String value(String[] argv, int i, String flag) {
+            if (i >= argv.length) {
+                throw new IllegalArgumentException(flag + " needs a value");
+            }
+            return argv[i];
+        }
+    }
+
+    static final String USAGE = """
+            Usage:
+              kong-metrics-pipeline [--config FILE] [--pipelines FILE|DIR] [--port N]
+              kong-metrics-pipeline --demo [--port N]
+              kong-metrics-pipeline validate [--config FILE] [--pipelines FILE|DIR]
+              kong-metrics-pipeline --help | --version
+
+              --config FILE       service settings (default: config/application.yaml when present)
+              --pipelines PATH    a pipeline file, or a directory whose *.yaml files merge into one
+              --port N            main port for /metrics, /status, /healthz, /readyz (default 8080)
+              --demo              run the embedded demo: a simulated Kong scraped by pipelines/demo.yaml
+              validate            check the pipeline files; prints FILE:LINE: key.path: problem; exit 1 on errors
+            """;
+
+    public static void main(String[] argv) {
+        int code;
+        try {
+            code = run(Args.parse(argv), System.out, System.err);
+        } catch (IllegalArgumentException e) {
+            System.err.println("kong-metrics-pipeline: " + e.getMessage());
+            code = 2;
+        }
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    static int run(Args args, PrintStream out, PrintStream err) {
+        if (args.help()) {
+            out.print(USAGE);
+            return 0;
+        }
+        if (args.version()) {
+            out.println("kong-metrics-pipeline " + version());
+            return 0;
+        }
+        Map<String, String> envOverrides = new HashMap<>();
+        EnvSubstitution env = new EnvSubstitution(name -> envOverrides.containsKey(name) ? envOverrides.get(name) : System.getenv(name));
+
+        Problems serviceProblems = new Problems();
+        ServiceConfig service = loadServiceConfig(args.config(), serviceProblems, env);
+        serviceProblems.warnings().forEach(p -> err.println(p));
+        if (serviceProblems.hasErrors()) {
+            serviceProblems.errors().forEach(p -> err.println(p));
+            return 1;
+        }
+        if (args.port() != null) {
+            service = service.withPort(args.port());
+        }
+        if (args.pipelines() != null) {
+            service = service.withPipelinesPath(args.pipelines());
+        }
+
+        Factories factories = factories();
+        if (args.validate()) {
+            return validate(Path.of(service.pipelinesPath()), factories, env, out, err);
+        }
+
+        LogConfig.configureRuntime();
+        SimulatedKong demoKong = null;
+        if (args.demo()) {
+            demoKong = SimulatedKong.start(0, 1L);
+            envOverrides.put("KMP_DEMO_KONG_URL", demoKong.metricsUrl());
+            service = service.withPipelinesPath(demoPipelines(args.pipelines()).toString());
+        }
+        return serve(service, factories, env, demoKong, out);
+    }
+
+    /** Every component type the service knows. */
+    static Factories factories() {
+        return Factories.builder()
+                .receiver(new KongReceiverFactory())
+                .processor(new FilterProcessorFactory())
+                .exporter(new PrometheusExporterFactory())
+                .build();
+    }
+
+    private static ServiceConfig loadServiceConfig(String file, Problems problems, EnvSubstitution env) {
+        Path path = file != null ? Path.of(file) : Path.of("config", "application.yaml");
+        if (file == null && !Files.exists(path)) {
+            return ServiceConfig.defaults();
+        }
+        ConfigNode root = YamlFiles.read(path, problems, env);
+        return ServiceConfig.parse(root);
+    }
+
+    static int validate(Path pipelines, Factories factories, EnvSubstitution env, PrintStream out, PrintStream err) {
+        PipelineConfigLoader.Result result = new PipelineConfigLoader(factories, env).load(pipelines);
+        for (Problem p : result.problems().all()) {
+            (p.severity() == Problem.Severity.ERROR ? err : out).println(p);
+        }
+        if (!result.ok()) {
+            err.println(result.problems().errors().size() + " error(s) in " + pipelines);
+            return 1;
+        }
+        out.println(pipelines + ": valid (" + result.config().pipelines().size() + " pipeline(s), "
+                + result.problems().warnings().size() + " warning(s))");
+        return 0;
+    }
+
+    /** pipelines/demo.yaml from the working directory, else the copy inside the jar. */
+    private static Path demoPipelines(String explicit) {
+        if (explicit != null) {
+            return Path.of(explicit);
+        }
+        Path local = Path.of("pipelines", "demo.yaml");
+        if (Files.isRegularFile(local)) {
+            return local;
+        }
+        try (InputStream in = Main.class.getResourceAsStream("/pipelines/demo.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("pipelines/demo.yaml is neither in the working directory nor in the jar");
+            }
+            Path tmp = Files.createTempFile("kmp-demo-", ".yaml");
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            tmp.toFile().deleteOnExit();
+            return tmp;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot extract the demo pipeline: " + e.getMessage(), e);
+        }
+    }
+
+    private static int serve(ServiceConfig service, Factories factories, EnvSubstitution env, SimulatedKong demoKong,
+                             PrintStream out) {
+        SelfMetrics selfMetrics = new SelfMetrics();
+        JvmMetrics.register(selfMetrics);
+        ComponentContext context = new ComponentContext(selfMetrics, Clock.systemUTC());
+        PipelineRuntime runtime = new PipelineRuntime(factories, context);
+        PipelineFileWatcher watcher = new PipelineFileWatcher(Path.of(service.pipelinesPath()),
+                new PipelineConfigLoader(factories, env), runtime, service.reloadInterval());
+        if (!watcher.loadNow()) {
+            System.err.println("kong-metrics-pipeline: the pipeline configuration is invalid:");
+            watcher.state().errors().forEach(System.err::println);
+            if (demoKong != null) {
+                demoKong.close();
+            }
+            return 1;
+        }
+        ServiceStatus status = new ServiceStatus(version(), runtime, watcher, Main::kubernetesStatus);
+        HttpRoutes routes = new HttpRoutes(runtime, status);
+        WebServer server = WebServer.builder()
+                .host(service.host())
+                .port(service.port())
+                .routing(routes::register)
+                .build()
+                .start();
+        watcher.start();
+        status.markReady();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        SimulatedKong kong = demoKong;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // SIGTERM: stop scraping first, then flush exporters, then close the port.
+            LOG.log(System.Logger.Level.INFO, "shutting down");
+            watcher.close();
+            runtime.close();
+            server.stop();
+            if (kong != null) {
+                kong.close();
+            }
+            stopped.countDown();
+        }, "shutdown"));
+
+        String base = "http://127.0.0.1:" + server.port();
+        out.println("kong-metrics-pipeline " + version() + " listening on " + service.host() + ":" + server.port());
+        out.println("  pipelines: " + service.pipelinesPath());
+        if (kong != null) {
+            out.println("  demo: simulated Kong at " + kong.metricsUrl());
+        }
+        out.println("  " + base + "/metrics   " + base + "/status   " + base + "/api/status");
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    private static Map<String, Object> kubernetesStatus() {
+        return Map.of("enabled", false,
+                "reason", "this build scrapes static targets only; Kubernetes discovery and enrichment are not built yet");
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

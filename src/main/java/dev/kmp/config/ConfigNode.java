@@ -34,6 +34,8 @@ public final class ConfigNode {
     private final Map<String, Entry> entries;
     private final Set<String> read = new java.util.HashSet<>();
     private boolean freeForm;
+    private boolean ignored;
+    private boolean unreadable;
 
     private record Entry(int keyLine, ConfigNode value) {
     }
@@ -53,6 +55,18 @@ public final class ConfigNode {
         return new ConfigNode(file, "", node, node == null ? 1 : node.getStartMark().getLine() + 1, problems, env);
     }
 
+    /** The stand-in root of a file that could not be read or parsed (the reason is already reported). */
+    public static ConfigNode unreadable(String file, Problems problems, EnvSubstitution env) {
+        ConfigNode n = root(file, null, problems, env);
+        n.unreadable = true;
+        return n;
+    }
+
+    /** True for the root of a file that could not be read or parsed. */
+    public boolean unreadable() {
+        return unreadable;
+    }
+
     private Map<String, Entry> index(MappingNode m) {
         Map<String, Entry> map = new LinkedHashMap<>();
         for (NodeTuple t : m.getValue()) {
@@ -68,7 +82,8 @@ public final class ConfigNode {
                 problems.error(file, keyLine, childPath, "duplicate key (first at line " + map.get(key).keyLine + ")");
                 continue;
             }
-            map.put(key, new Entry(keyLine, new ConfigNode(file, childPath, v, v.getStartMark().getLine() + 1, problems, env)));
+            // A value is reported at its key's line: a block map's own start is the line below it.
+            map.put(key, new Entry(keyLine, new ConfigNode(file, childPath, v, keyLine, problems, env)));
         }
         return map;
     }
@@ -96,7 +111,7 @@ public final class ConfigNode {
 
     /** A map, or a key written with no value ({@code prometheus:}), which counts as an empty map. */
     public boolean isMap() {
-        return node instanceof MappingNode || isNull();
+        return node instanceof MappingNode || isNull() || (node == null && path.isEmpty());
     }
 
     public boolean isList() {
@@ -333,11 +348,19 @@ public final class ConfigNode {
         freeForm = true;
     }
 
+    /** Skips the key check of this subtree (its parent was already reported as wrong). */
+    public void ignoreUnknownKeys() {
+        ignored = true;
+    }
+
     /**
      * Reports, for this node and everything below it, each map key that no reader asked for,
      * with a suggestion when a known key is close.
      */
     public void reportUnknownKeys() {
+        if (ignored) {
+            return;
+        }
         if (!freeForm) {
             for (Map.Entry<String, Entry> e : entries.entrySet()) {
                 if (!read.contains(e.getKey())) {

@@ -24,7 +24,7 @@ public final class YamlFiles {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             problems.error(name, 1, "", "cannot read file: " + e.getMessage());
-            return ConfigNode.root(name, null, problems, env);
+            return ConfigNode.unreadable(name, problems, env);
         }
         return parse(name, text, problems, env);
     }
@@ -44,6 +44,6 @@ public final class YamlFiles {
         } catch (RuntimeException | IOException e) {
             problems.error(name, 1, "", "YAML syntax: " + e.getMessage());
         }
-        return ConfigNode.root(name, null, problems, env);
+        return ConfigNode.unreadable(name, problems, env);
     }
 }

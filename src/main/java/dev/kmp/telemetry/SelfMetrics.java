@@ -80,9 +80,9 @@ public final class SelfMetrics {
             return children.computeIfAbsent(List.of(values), v -> new Child(Labels.ofArrays(labelNames.clone(), values.clone())));
         }
 
-        /** Drops every child whose label {@code labelName} equals {@code value} (a target that is gone). */
-        public void removeWhere(String labelName, String value) {
-            children.values().removeIf(c -> value.equals(c.labels.get(labelName)));
+        /** Drops every child whose labels match (e.g. the series of a target that is gone). */
+        public void removeIf(java.util.function.Predicate<Labels> match) {
+            children.values().removeIf(c -> match.test(c.labels));
         }
 
         MetricFamily snapshot() {

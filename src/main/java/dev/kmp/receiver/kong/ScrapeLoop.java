@@ -1,0 +1,246 @@
+package dev.kmp.receiver.kong;
+
+import dev.kmp.model.Batch;
+import dev.kmp.model.Labels;
+import dev.kmp.model.TargetId;
+import dev.kmp.pipeline.BatchConsumer;
+import dev.kmp.pipeline.TargetStatus;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import javax.net.ssl.SSLException;
+
+/**
+ * Scrapes one target every {@code interval} on a virtual thread. A failure of any kind marks the
+ * target down with its reason and sends a failed batch (so exporters drop its series); the loop
+ * itself never dies until stopped.
+ */
+final class ScrapeLoop {
+    private static final System.Logger LOG = System.getLogger(ScrapeLoop.class.getName());
+    static final String ACCEPT = "text/plain;version=0.0.4;q=1.0,application/openmetrics-text;version=1.0.0;q=0.5,*/*;q=0.1";
+
+    private final String receiverId;
+    private final URI url;
+    private final KongReceiverConfig config;
+    private final HttpClient http;
+    private final ScheduledExecutorService deadlines;
+    private final KongReceiver.ScrapeMetrics metrics;
+    private final Clock clock;
+    private final TargetId targetId;
+    private final Labels extraLabels;
+    /** Owned by the loop's thread: its interner carries strings from one scrape to the next. */
+    private final KongTextParser parser = new KongTextParser();
+
+    private volatile boolean running;
+    private volatile Thread thread;
+    private volatile TargetStatus status;
+
+    ScrapeLoop(String receiverId, URI url, KongReceiverConfig config, HttpClient http,
+               ScheduledExecutorService deadlines, KongReceiver.ScrapeMetrics metrics, Clock clock) {
+        this.receiverId = receiverId;
+        this.url = url;
+        this.config = config;
+        this.http = http;
+        this.deadlines = deadlines;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.targetId = new TargetId(receiverId, url.toString());
+        this.extraLabels = Labels.of("dataplane_url", url.toString());
+        this.status = new TargetStatus(receiverId, url.toString(), false, 0, 0, 0, 0, null, null);
+    }
+
+    String url() {
+        return url.toString();
+    }
+
+    TargetStatus status() {
+        return status;
+    }
+
+    void start(BatchConsumer next, Duration initialDelay) {
+        running = true;
+        thread = Thread.ofVirtual().name("scrape " + receiverId + " " + url).start(() -> run(next, initialDelay));
+    }
+
+    void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    void awaitStopped() {
+        Thread t = thread;
+        if (t == null) {
+            return;
+        }
+        try {
+            if (!t.join(Duration.ofSeconds(5))) {
+                LOG.log(System.Logger.Level.WARNING, "scrape loop for {0} did not stop within 5s", url);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void run(BatchConsumer next, Duration initialDelay) {
+        if (!pause(initialDelay.toNanos())) {
+            return;
+        }
+        long intervalNanos = config.interval().toNanos();
+        long nextTick = System.nanoTime();
+        while (running) {
+            try {
+                scrapeOnce(next);
+            } catch (Throwable t) { // a bug in one scrape must not end the loop
+                LOG.log(System.Logger.Level.ERROR, "scrape of " + url + " failed unexpectedly", t);
+            }
+            nextTick += intervalNanos;
+            long now = System.nanoTime();
+            if (nextTick < now) {
+                // Fell behind (a scrape longer than the interval): skip missed ticks rather than burst.
+                nextTick = now + intervalNanos - ((now - nextTick) % intervalNanos);
+            }
+            if (!pause(nextTick - now)) {
+                return;
+            }
+        }
+    }
+
+    /** Sleeps, returning false when the loop was stopped meanwhile. */
+    private boolean pause(long nanos) {
+        if (nanos <= 0) {
+            return running;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            return false;
+        }
+        return running;
+    }
+
+    void scrapeOnce(BatchConsumer next) {
+        long startNanos = System.nanoTime();
+        long startMillis = clock.millis();
+        Thread self = Thread.currentThread();
+        long deadlineNanos = startNanos + config.timeout().toNanos();
+        ScheduledFuture<?> watchdog = deadlines.schedule(self::interrupt, config.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        ScrapeError error = null;
+        ParseResult result = null;
+        try {
+            HttpRequest request = HttpRequest.newBuilder(url)
+                    .timeout(config.timeout())
+                    .header("Accept", ACCEPT)
+                    .header("Accept-Encoding", "gzip")
+                    .header("User-Agent", "kong-metrics-pipeline")
+                    .GET()
+                    .build();
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream raw = response.body()) {
+                if (response.statusCode() != 200) {
+                    error = new ScrapeError("http_status", url + ": HTTP " + response.statusCode());
+                } else {
+                    LimitedInputStream limitedRaw = new LimitedInputStream(raw, config.maxBodyBytes());
+                    InputStream body = limitedRaw;
+                    String encoding = response.headers().firstValue("Content-Encoding").orElse("").toLowerCase(Locale.ROOT);
+                    if (encoding.equals("gzip")) {
+                        // Limit what gzip expands to as well: a small compressed body can hold a huge one.
+                        body = new LimitedInputStream(new GZIPInputStream(limitedRaw, 64 * 1024), config.maxBodyBytes());
+                    } else if (!encoding.isEmpty() && !encoding.equals("identity")) {
+                        error = new ScrapeError("other", url + ": unsupported Content-Encoding " + encoding);
+                    }
+                    if (error == null) {
+                        String contentType = response.headers().firstValue("Content-Type").orElse("");
+                        boolean openMetrics = contentType.toLowerCase(Locale.ROOT).startsWith("application/openmetrics-text");
+                        result = parser.parse(body, new ParseOptions(extraLabels, config.maxSamples(), openMetrics));
+                    }
+                }
+            }
+        } catch (ParseException e) {
+            error = new ScrapeError("parse", url + ": " + e.getMessage());
+        } catch (SampleLimitException e) {
+            error = new ScrapeError("sample_limit", url + ": " + e.getMessage());
+        } catch (LimitedInputStream.BodyLimitException e) {
+            error = new ScrapeError("body_limit", url + ": " + e.getMessage());
+        } catch (InterruptedException | IOException e) {
+            error = classify(e, System.nanoTime() - deadlineNanos >= 0);
+        } finally {
+            watchdog.cancel(false);
+            // The watchdog may have fired after the last read: its interrupt belongs to this scrape only.
+            if (Thread.interrupted() && !running) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        publish(next, startMillis, seconds, result, error);
+    }
+
+    private ScrapeError classify(Exception e, boolean pastDeadline) {
+        if (!running) {
+            return new ScrapeError("other", url + ": stopped");
+        }
+        if (pastDeadline || e instanceof HttpTimeoutException || e instanceof InterruptedException
+                || e instanceof java.io.InterruptedIOException) {
+            return new ScrapeError("timeout", url + ": no complete answer within " + config.timeout().toMillis() + " ms");
+        }
+        Throwable cause = e;
+        while (cause != null) {
+            if (cause instanceof ConnectException) {
+                return new ScrapeError("refused", url + ": connection refused");
+            }
+            if (cause instanceof SSLException) {
+                return new ScrapeError("tls", url + ": TLS: " + cause.getMessage());
+            }
+            if (cause instanceof java.util.zip.ZipException) {
+                return new ScrapeError("parse", url + ": bad gzip body: " + cause.getMessage());
+            }
+            if (cause instanceof LimitedInputStream.BodyLimitException) {
+                return new ScrapeError("body_limit", url + ": " + cause.getMessage());
+            }
+            cause = cause.getCause();
+        }
+        return new ScrapeError("other", url + ": " + e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+    }
+
+    private void publish(BatchConsumer next, long startMillis, double seconds, ParseResult result, ScrapeError error) {
+        String target = url.toString();
+        metrics.duration.labels(receiverId, target).set(seconds);
+        if (error == null) {
+            metrics.up.labels(receiverId, target).set(1);
+            metrics.samples.labels(receiverId, target).set(result.sampleLines());
+            long series = result.families().stream().mapToLong(f -> f.series().size()).sum();
+            status = new TargetStatus(receiverId, target, true, startMillis, seconds, result.sampleLines(), series, null, null);
+            next.consume(Batch.success(targetId, extraLabels, startMillis, result.families()));
+        } else {
+            if (!running) {
+                return; // a scrape cut short by shutdown is not a target failure
+            }
+            metrics.up.labels(receiverId, target).set(0);
+            metrics.samples.labels(receiverId, target).set(0);
+            metrics.errors.labels(receiverId, target, error.reason()).inc();
+            TargetStatus previous = status;
+            boolean changed = previous.lastError() == null || !previous.lastError().equals(error.message());
+            status = new TargetStatus(receiverId, target, false, startMillis, seconds, 0, 0, error.reason(), error.message());
+            // Log a failure when it starts or changes, not on every tick of a target that stays down.
+            if (changed) {
+                LOG.log(System.Logger.Level.WARNING, "scrape failed ({0}): {1}", error.reason(), error.message());
+            }
+            next.consume(Batch.failure(targetId, extraLabels, startMillis, error.message()));
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.kmp.server;
+
+import dev.kmp.pipeline.PipelineSpec;
+import dev.kmp.pipeline.TargetStatus;
+import java.util.List;
+import java.util.Map;
+
+/** The /status page: what a person checks first, in one self-contained HTML document (no external assets). */
+final class StatusPage {
+    private StatusPage() {
+    }
+
+    static String render(ServiceStatus.Snapshot s) {
+        StringBuilder h = new StringBuilder(8192);
+        h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<meta http-equiv=\"refresh\" content=\"5\">")
+                .append("<title>Kong Metrics Pipeline - status</title><style>")
+                .append("body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}")
+                .append("table{border-collapse:collapse;margin:.5em 0 1.5em}")
+                .append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;font-size:.9em}")
+                .append("th{background:#f3f3f3}.up{color:#070;font-weight:bold}.down{color:#b00;font-weight:bold}")
+                .append(".err{color:#b00}.warn{color:#a60}code{background:#f6f6f6;padding:0 .2em}")
+                .append("</style></head><body>");
+        h.append("<h1>Kong Metrics Pipeline</h1><p>version ").append(esc(s.version()))
+                .append(" &middot; up ").append(ago(s.nowMillis() - s.startedMillis()))
+                .append(" &middot; ").append(s.ready() ? "<span class=up>ready</span>" : "<span class=down>not ready</span>")
+                .append(" &middot; <a href=\"/api/status\">JSON</a> &middot; <a href=\"/metrics\">/metrics</a></p>");
+
+        h.append("<h2>Configuration</h2><p>");
+        for (String f : s.config().files()) {
+            h.append("<code>").append(esc(f)).append("</code> ");
+        }
+        h.append("</p>");
+        var load = s.config().lastLoad();
+        if (load != null) {
+            h.append("<p>last load ").append(ago(s.nowMillis() - load.timeMillis())).append(" ago: ")
+                    .append(load.applied() ? "<span class=up>applied</span>"
+                            : "<span class=down>refused, the previous configuration keeps running</span>")
+                    .append("</p>");
+            for (String e : load.errors()) {
+                h.append("<div class=err><code>").append(esc(e)).append("</code></div>");
+            }
+            for (String w : load.warnings()) {
+                h.append("<div class=warn><code>").append(esc(w)).append("</code></div>");
+            }
+        }
+
+        h.append("<h2>Pipelines</h2><table><tr><th>pipeline</th><th>receivers</th><th>processors</th><th>exporters</th></tr>");
+        for (PipelineSpec p : s.pipelines()) {
+            h.append("<tr><td>").append(esc(p.id())).append("</td><td>").append(esc(String.join(", ", p.receivers())))
+                    .append("</td><td>").append(esc(String.join(" &rarr; ", p.processors())).replace("&amp;rarr;", "&rarr;"))
+                    .append("</td><td>").append(esc(String.join(", ", p.exporters()))).append("</td></tr>");
+        }
+        h.append("</table>");
+
+        h.append("<h2>Targets</h2><table><tr><th>receiver</th><th>target</th><th>state</th><th>last scrape</th>")
+                .append("<th>duration</th><th>samples</th><th>series</th><th>last error</th></tr>");
+        List<TargetStatus> targets = s.targets();
+        for (TargetStatus t : targets) {
+            h.append("<tr><td>").append(esc(t.receiver())).append("</td><td>").append(esc(t.url())).append("</td><td>")
+                    .append(t.lastScrapeMillis() == 0 ? "pending" : t.up() ? "<span class=up>up</span>"
+                            : "<span class=down>down (" + esc(t.lastErrorReason()) + ")</span>")
+                    .append("</td><td>").append(t.lastScrapeMillis() == 0 ? "-" : ago(s.nowMillis() - t.lastScrapeMillis()) + " ago")
+                    .append("</td><td>").append(String.format("%.1f ms", t.lastDurationSeconds() * 1000))
+                    .append("</td><td>").append(t.samples()).append("</td><td>").append(t.series())
+                    .append("</td><td class=err>").append(t.lastError() == null ? "" : esc(t.lastError())).append("</td></tr>");
+        }
+        h.append("</table>");
+
+        h.append("<h2>Exporters</h2><table><tr><th>exporter</th><th>state</th></tr>");
+        for (Map.Entry<String, Map<String, Object>> e : s.exporters().entrySet()) {
+            h.append("<tr><td>").append(esc(e.getKey())).append("</td><td>");
+            e.getValue().forEach((k, v) -> h.append(esc(k)).append(": ").append(esc(String.valueOf(v))).append("<br>"));
+            h.append("</td></tr>");
+        }
+        h.append("</table>");
+
+        h.append("<h2>Kubernetes</h2><p>");
+        s.kubernetes().forEach((k, v) -> h.append(esc(k)).append(": ").append(esc(String.valueOf(v))).append("<br>"));
+        h.append("</p></body></html>");
+        return h.toString();
+    }
+
+    private static String ago(long millis) {
+        long s = Math.max(0, millis / 1000);
+        if (s < 120) {
+            return s + "s";
+        }
+        if (s < 7200) {
+            return (s / 60) + "m";
+        }
+        return (s / 3600) + "h";
+    }
+
+    static String esc(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}
