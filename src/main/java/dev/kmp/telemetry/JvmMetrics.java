@@ -120,12 +120,17 @@ public final class JvmMetrics implements Supplier<List<MetricFamily>> {
 
     private void addGc(List<MetricFamily> out) {
         String name = "jvm_gc_collection_seconds";
-        List<Series> series = new ArrayList<>();
+        // All _count lines, then all _sum lines: each sample name stays contiguous, as Kong
+        // writes its own and as strict checkers (shared/kong/check_prom.py) expect.
+        List<Series> counts = new ArrayList<>();
+        List<Series> sums = new ArrayList<>();
         for (GarbageCollectorMXBean gc : collectors) {
             Labels labels = Labels.of("gc", gc.getName());
-            series.add(new ScalarSeries(name + "_count", labels, Math.max(0, gc.getCollectionCount())));
-            series.add(new ScalarSeries(name + "_sum", labels, Math.max(0, gc.getCollectionTime()) / 1e3));
+            counts.add(new ScalarSeries(name + "_count", labels, Math.max(0, gc.getCollectionCount())));
+            sums.add(new ScalarSeries(name + "_sum", labels, Math.max(0, gc.getCollectionTime()) / 1e3));
         }
+        List<Series> series = new ArrayList<>(counts);
+        series.addAll(sums);
         out.add(new MetricFamily(name, MetricType.SUMMARY,
                 "Time spent in a given JVM garbage collector in seconds.", series));
     }
