@@ -214,7 +214,7 @@ public final class Main {
     private static int serve(ServiceConfig service, Factories factories, EnvSubstitution env, SimulatedKong demoKong,
                              PrintStream out) {
         SelfMetrics selfMetrics = new SelfMetrics();
-        JvmMetrics.register(selfMetrics);
+        new JvmMetrics().register(selfMetrics);
         ComponentContext context = new ComponentContext(selfMetrics, Clock.systemUTC());
         PipelineRuntime runtime = new PipelineRuntime(factories, context);
         PipelineFileWatcher watcher = new PipelineFileWatcher(Path.of(service.pipelinesPath()),

@@ -1,5 +1,7 @@
 package dev.kmp.exporter.prometheus;
 
+import dev.kmp.pipeline.ServedPath;
+
 /**
  * The {@code prometheus} exporter's settings.
  *
@@ -10,7 +12,7 @@ package dev.kmp.exporter.prometheus;
  * @param maxSeries   the most series held across all targets, 0 for no limit; series past it are
  *                    refused and counted
  */
-public record PrometheusExporterConfig(String path, boolean openMetrics, long maxSeries) {
+public record PrometheusExporterConfig(String path, boolean openMetrics, long maxSeries) implements ServedPath {
     public static final String DEFAULT_PATH = "/metrics";
     public static final PrometheusExporterConfig DEFAULTS = new PrometheusExporterConfig(DEFAULT_PATH, false, 0);
 
