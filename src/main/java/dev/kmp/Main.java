@@ -150,8 +150,13 @@ public final class Main {
         LogConfig.configureRuntime();
         SimulatedKong demoKong = null;
         if (args.demo()) {
-            demoKong = SimulatedKong.start(0, 1L);
-            envOverrides.put("KMP_DEMO_KONG_URL", demoKong.metricsUrl());
+            try {
+                demoKong = SimulatedKong.start(0, 1L);
+            } catch (IOException e) {
+                err.println("kong-metrics-pipeline: cannot start the simulated Kong: " + e.getMessage());
+                return 1;
+            }
+            envOverrides.put("KMP_DEMO_KONG_URL", demoKong.metricsUrl().toString());
             service = service.withPipelinesPath(demoPipelines(args.pipelines()).toString());
         }
         return serve(service, factories, env, demoKong, out);
