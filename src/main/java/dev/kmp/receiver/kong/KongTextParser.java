@@ -233,13 +233,14 @@ public final class KongTextParser {
         SampleTarget target = target(b, nameStart, nameEnd);
 
         p = nameEnd;
-        pairs.clear();
-        if (p < end && b[p] == '{') {
-            p = labelBlock(b, p, end);
-        } else if (p < end && !ByteText.isBlank(b[p])) {
+        if (p < end && !ByteText.isBlank(b[p]) && b[p] != '{') {
             throw error(p, "expected '{' or a space after the metric name");
         }
         p = ByteText.skipBlanks(b, p, end);
+        pairs.clear();
+        if (p < end && b[p] == '{') { // a value never starts with '{', so "name {" is unambiguous
+            p = ByteText.skipBlanks(b, labelBlock(b, p, end), end);
+        }
         if (p == end) {
             throw error(p, "expected a value");
         }
