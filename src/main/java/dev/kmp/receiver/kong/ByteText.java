@@ -98,6 +98,35 @@ final class ByteText {
         return true;
     }
 
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+
+    /**
+     * The first index in {@code b[from, to)} holding {@code x} or {@code y}, or -1. Tests eight
+     * bytes per step: finding line ends and the end of label values is most of the reading.
+     */
+    static int indexOfEither(byte[] b, int from, int to, byte x, byte y) {
+        long xs = ONES * (x & 0xFF);
+        long ys = ONES * (y & 0xFF);
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long word = (long) LONGS.get(b, i);
+            long tx = word ^ xs;
+            long ty = word ^ ys;
+            // A zero byte in tx or ty is a match; the lowest flagged byte is always a true one.
+            long found = ((tx - ONES) & ~tx | (ty - ONES) & ~ty) & HIGHS;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == x || b[i] == y) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Feeds {@code b[from, to)} into a running hash state; finish with {@link #finish}. */
     static long mix(long state, byte[] b, int from, int to) {
         long h = state ^ ((to - from) * M1);

@@ -350,9 +350,11 @@ public final class KongTextParser {
 
     /** Records the pairs of the label block starting at '{'; returns the position after '}'. */
     private int labelBlock(byte[] b, int p, int end) throws ParseException {
+        int blockStart = p;
         p = ByteText.skipBlanks(b, p + 1, end);
         while (true) {
             if (p < end && b[p] == '}') {
+                pairs.setBlock(blockStart, p + 1);
                 return p + 1;
             }
             if (p == end || !ByteText.isLabelNameStart(b[p])) {
@@ -373,21 +375,17 @@ public final class KongTextParser {
             }
             int valueStart = ++p;
             while (true) {
-                if (p == end) {
-                    throw error(p, "expected '\"' to end the label value");
+                p = ByteText.indexOfEither(b, p, end, (byte) '"', (byte) '\\');
+                if (p < 0) {
+                    throw error(end, "expected '\"' to end the label value");
                 }
-                byte c = b[p];
-                if (c == '"') {
+                if (b[p] == '"') {
                     break;
                 }
-                if (c == '\\') {
-                    if (p + 1 == end || (b[p + 1] != '\\' && b[p + 1] != '"' && b[p + 1] != 'n')) {
-                        throw error(p, "invalid escape in label value (only \\\\, \\\" and \\n are allowed)");
-                    }
-                    p += 2;
-                } else {
-                    p++;
+                if (p + 1 == end || (b[p + 1] != '\\' && b[p + 1] != '"' && b[p + 1] != 'n')) {
+                    throw error(p, "invalid escape in label value (only \\\\, \\\" and \\n are allowed)");
                 }
+                p += 2;
             }
             pairs.add(b, nameStart, nameEnd, valueStart, p);
             p = ByteText.skipBlanks(b, p + 1, end);

@@ -10,10 +10,28 @@ final class LabelPairs {
     private int[] ranges = new int[4 * 16];
     private int count;
     private int leIndex;
+    private int blockFrom;
+    private int blockTo;
 
     void clear() {
         count = 0;
         leIndex = -1;
+        blockFrom = 0;
+        blockTo = 0;
+    }
+
+    /** The whole label block, braces included; empty when the line has none. */
+    void setBlock(int from, int to) {
+        blockFrom = from;
+        blockTo = to;
+    }
+
+    int blockFrom() {
+        return blockFrom;
+    }
+
+    int blockTo() {
+        return blockTo;
     }
 
     void add(byte[] b, int nameFrom, int nameTo, int valueFrom, int valueTo) {

@@ -45,8 +45,13 @@ final class LabelSetCache extends GenerationalTable {
 
     private final StringInterner strings;
     private Labels extraLabels = Labels.EMPTY;
-    // Consecutive lines very often carry the same set (every bucket of a histogram series).
+    // Consecutive lines very often carry the same set (every bucket of a histogram series): the
+    // previous line's block, le pair cut out, is compared in two byte ranges before any hashing.
     private LabelSet previous;
+    private byte[] previousBlock = new byte[256];
+    private int previousSplit;
+    private int previousLength;
+    private boolean previousSkipped;
 
     LabelSetCache(StringInterner strings) {
         this.strings = strings;
@@ -67,12 +72,12 @@ final class LabelSetCache extends GenerationalTable {
      */
     Labels find(byte[] b, LabelPairs pairs, int skip) {
         LabelSet candidate = previous;
-        if (candidate == null || !candidate.matches(b, pairs, skip)) {
+        if (candidate == null || !sameBlockAsPrevious(b, pairs, skip)) {
             candidate = lookUp(hash(b, pairs, skip), b, pairs, skip);
             if (candidate == null) {
                 return null;
             }
-            previous = candidate;
+            remember(candidate, b, pairs, skip);
         }
         if (!isCurrent(candidate)) {
             touch(candidate);
@@ -115,8 +120,35 @@ final class LabelSetCache extends GenerationalTable {
         }
         LabelSet added = new LabelSet(hash(b, pairs, skip), parts, Labels.ofArrays(names, values));
         add(added);
-        previous = added;
+        remember(added, b, pairs, skip);
         return added.labels;
+    }
+
+    // Equal bytes around the skipped pair tokenize to equal pairs, so equal ranges mean equal sets.
+    private boolean sameBlockAsPrevious(byte[] b, LabelPairs pairs, int skip) {
+        if ((skip >= 0) != previousSkipped) {
+            return false;
+        }
+        int cut = skip >= 0 ? pairs.nameFrom(skip) : pairs.blockTo();
+        int resume = skip >= 0 ? pairs.valueTo(skip) + 1 : pairs.blockTo();
+        return Arrays.equals(previousBlock, 0, previousSplit, b, pairs.blockFrom(), cut)
+                && Arrays.equals(previousBlock, previousSplit, previousLength, b, resume, pairs.blockTo());
+    }
+
+    private void remember(LabelSet set, byte[] b, LabelPairs pairs, int skip) {
+        int cut = skip >= 0 ? pairs.nameFrom(skip) : pairs.blockTo();
+        int resume = skip >= 0 ? pairs.valueTo(skip) + 1 : pairs.blockTo();
+        int first = cut - pairs.blockFrom();
+        int length = first + pairs.blockTo() - resume;
+        if (previousBlock.length < length) {
+            previousBlock = new byte[Math.max(length, previousBlock.length * 2)];
+        }
+        System.arraycopy(b, pairs.blockFrom(), previousBlock, 0, first);
+        System.arraycopy(b, resume, previousBlock, first, pairs.blockTo() - resume);
+        previousSplit = first;
+        previousLength = length;
+        previousSkipped = skip >= 0;
+        previous = set;
     }
 
     void startScrape() {

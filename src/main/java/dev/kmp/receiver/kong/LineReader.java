@@ -101,12 +101,7 @@ final class LineReader {
     }
 
     private static int indexOfNewline(byte[] b, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (b[i] == '\n') {
-                return i;
-            }
-        }
-        return -1;
+        return ByteText.indexOfEither(b, from, to, (byte) '\n', (byte) '\n');
     }
 
     byte[] buffer() {
