@@ -30,6 +30,7 @@ final class FamilyBuilder {
     private final List<Series> scalars = new ArrayList<>();
     private final List<HistogramAccumulator> histograms = new ArrayList<>();
     private HistogramAccumulator lastHistogram;
+    private int duplicateBuckets; // repeated bucket bounds, found by build()
 
     FamilyBuilder(String declaredName) {
         this.declaredName = declaredName;
@@ -126,9 +127,6 @@ final class FamilyBuilder {
         lastHistogram = h;
         return h;
     }
-
-    /** Duplicate bucket lines found while finishing; read after {@link #build}. */
-    private int duplicateBuckets;
 
     int duplicateBuckets() {
         return duplicateBuckets;
