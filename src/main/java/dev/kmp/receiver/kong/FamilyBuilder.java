@@ -1,0 +1,152 @@
+package dev.kmp.receiver.kong;
+
+import dev.kmp.model.Labels;
+import dev.kmp.model.MetricFamily;
+import dev.kmp.model.ScalarSeries;
+import dev.kmp.model.Series;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One family while its body is read: what HELP and TYPE said, and its series so far. */
+final class FamilyBuilder {
+    /** What a sample line contributes to its family. */
+    enum Role { SCALAR, BUCKET, COUNT, SUM, DROP }
+
+    /** The resolution of one sample name, cached while consecutive lines repeat it. */
+    record SampleTarget(FamilyBuilder family, String sampleName, Role role) {
+    }
+
+    /** Hands out reusable accumulators; owned by the parser. */
+    interface AccumulatorSource {
+        HistogramAccumulator accumulatorFor(Labels labels);
+    }
+
+    final String declaredName;
+    private String modelName;
+    private DeclaredType type = DeclaredType.UNTYPED;
+    private boolean typed;
+    private String help;
+    private final SeriesIndex index = new SeriesIndex();
+    private final List<Series> scalars = new ArrayList<>();
+    private final List<HistogramAccumulator> histograms = new ArrayList<>();
+    private HistogramAccumulator lastHistogram;
+    private int duplicateBuckets; // repeated bucket bounds, found by build()
+
+    FamilyBuilder(String declaredName) {
+        this.declaredName = declaredName;
+    }
+
+    DeclaredType type() {
+        return type;
+    }
+
+    /** Whether a TYPE line declared this family (a HELP line or a bare sample does not). */
+    boolean typed() {
+        return typed;
+    }
+
+    boolean hasSamples() {
+        return index.size() > 0;
+    }
+
+    void setType(DeclaredType declared) {
+        type = declared;
+        typed = true;
+    }
+
+    /** The first HELP wins: Kong's stream block repeats the same text. */
+    void offerHelp(String text) {
+        if (help == null) {
+            help = text;
+        }
+    }
+
+    /**
+     * The role of a sample named {@code declaredName + suffix} in this family, or null when the
+     * suffix does not belong to this type.
+     */
+    Role roleOfSuffix(String suffix, boolean openMetrics) {
+        return switch (type) {
+            case HISTOGRAM -> switch (suffix) {
+                case "_bucket" -> Role.BUCKET;
+                case "_count" -> Role.COUNT;
+                case "_sum" -> Role.SUM;
+                case "_created" -> openMetrics ? Role.DROP : null;
+                default -> null;
+            };
+            case SUMMARY -> switch (suffix) {
+                case "_count", "_sum" -> Role.SCALAR;
+                case "_created" -> openMetrics ? Role.DROP : null;
+                default -> null;
+            };
+            case COUNTER -> !openMetrics ? null : switch (suffix) {
+                case "_total" -> Role.SCALAR;
+                case "_created" -> Role.DROP;
+                default -> null;
+            };
+            case INFO -> openMetrics && suffix.equals("_info") ? Role.SCALAR : null;
+            case GAUGE_HISTOGRAM -> switch (suffix) {
+                case "_bucket", "_gcount", "_gsum" -> Role.SCALAR;
+                default -> null;
+            };
+            default -> null;
+        };
+    }
+
+    /** Adds a scalar sample; returns true when it replaced an earlier one of the same series. */
+    boolean addScalar(String sampleName, Labels labels, double value, long timestampMillis) {
+        if (modelName == null) {
+            // The model names counters after their sample (OpenMetrics' foo_total for family foo).
+            modelName = sampleName.startsWith(declaredName) && sampleName.length() > declaredName.length()
+                    && (type == DeclaredType.COUNTER || type == DeclaredType.INFO) ? sampleName : declaredName;
+        }
+        ScalarSeries series = new ScalarSeries(sampleName, labels, value, timestampMillis);
+        int position = index.findOrAdd(sampleName, labels);
+        if (position < 0) {
+            scalars.set(~position, series);
+            return true;
+        }
+        scalars.add(series);
+        return false;
+    }
+
+    /** The histogram series with these labels (minus {@code le}), created on first use. */
+    HistogramAccumulator histogram(Labels labels, AccumulatorSource source) {
+        HistogramAccumulator last = lastHistogram;
+        if (last != null && last.labels() == labels) {
+            return last;
+        }
+        int position = index.findOrAdd(null, labels);
+        HistogramAccumulator h;
+        if (position >= 0) {
+            h = source.accumulatorFor(labels);
+            histograms.add(h);
+        } else {
+            h = histograms.get(~position);
+        }
+        lastHistogram = h;
+        return h;
+    }
+
+    int duplicateBuckets() {
+        return duplicateBuckets;
+    }
+
+    /** The finished family, or null when it has no series. */
+    MetricFamily build(BucketLayouts layouts) {
+        if (!hasSamples()) {
+            return null;
+        }
+        List<Series> series;
+        if (type == DeclaredType.HISTOGRAM) {
+            series = new ArrayList<>(histograms.size());
+            for (HistogramAccumulator h : histograms) {
+                duplicateBuckets += h.normalize();
+                series.add(h.finish(layouts));
+            }
+        } else {
+            series = scalars;
+        }
+        return new MetricFamily(modelName != null ? modelName : declaredName, type.modelType(), help, series);
+    }
+}

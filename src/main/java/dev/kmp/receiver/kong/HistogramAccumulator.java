@@ -1,0 +1,163 @@
+package dev.kmp.receiver.kong;
+
+import dev.kmp.model.HistogramSeries;
+import dev.kmp.model.Labels;
+import dev.kmp.model.Series;
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * Collects one histogram series across Kong's three blocks (all buckets, then all counts, then
+ * all sums). Reused from scrape to scrape by the parser, so its growable arrays are allocated
+ * once; only the exact-size counts of the finished series are new.
+ */
+final class HistogramAccumulator {
+    private static final int INSERTION_SORT_LIMIT = 64;
+
+    private Labels labels;
+    private double[] upperBounds = new double[16];
+    private String[] texts = new String[16];
+    private double[] counts = new double[16];
+    private int size;
+    private boolean needsSort;
+    private double count;
+    private double sum;
+    private byte present;
+    private long timestampMillis;
+
+    void reset(Labels newLabels) {
+        labels = newLabels;
+        size = 0;
+        needsSort = false;
+        count = Double.NaN;
+        sum = Double.NaN;
+        present = 0;
+        timestampMillis = Series.NO_TIMESTAMP;
+    }
+
+    /** Drops references to the last scrape's objects. */
+    void release() {
+        labels = null;
+        Arrays.fill(texts, 0, size, null);
+        size = 0;
+    }
+
+    Labels labels() {
+        return labels;
+    }
+
+    void addBucket(double upperBound, String text, double cumulativeCount, long timestamp) {
+        if (size == upperBounds.length) {
+            upperBounds = Arrays.copyOf(upperBounds, size * 2);
+            texts = Arrays.copyOf(texts, size * 2);
+            counts = Arrays.copyOf(counts, size * 2);
+        }
+        if (size > 0 && !(upperBound > upperBounds[size - 1])) {
+            needsSort = true;
+        }
+        upperBounds[size] = upperBound;
+        texts[size] = text;
+        counts[size] = cumulativeCount;
+        size++;
+        stamp(timestamp);
+    }
+
+    /** Returns true when a count was already set (this one wins). */
+    boolean setCount(double value, long timestamp) {
+        boolean duplicate = (present & HistogramSeries.HAS_COUNT) != 0;
+        count = value;
+        present |= HistogramSeries.HAS_COUNT;
+        stamp(timestamp);
+        return duplicate;
+    }
+
+    /** Returns true when a sum was already set (this one wins). */
+    boolean setSum(double value, long timestamp) {
+        boolean duplicate = (present & HistogramSeries.HAS_SUM) != 0;
+        sum = value;
+        present |= HistogramSeries.HAS_SUM;
+        stamp(timestamp);
+        return duplicate;
+    }
+
+    private void stamp(long timestamp) {
+        if (timestamp != Series.NO_TIMESTAMP) {
+            timestampMillis = timestamp;
+        }
+    }
+
+    /**
+     * Sorts buckets by bound if they came out of order and drops repeated bounds (the later line
+     * wins). Returns how many bucket lines were dropped as duplicates.
+     */
+    int normalize() {
+        if (!needsSort) {
+            return 0;
+        }
+        if (size <= INSERTION_SORT_LIMIT) {
+            insertionSort();
+        } else {
+            indexSort();
+        }
+        needsSort = false;
+        int kept = 0;
+        for (int i = 0; i < size; i++) {
+            // Stable sort: among equal bounds the last one is the latest line.
+            if (i + 1 < size && upperBounds[i + 1] == upperBounds[i]) {
+                continue;
+            }
+            upperBounds[kept] = upperBounds[i];
+            texts[kept] = texts[i];
+            counts[kept] = counts[i];
+            kept++;
+        }
+        int dropped = size - kept;
+        Arrays.fill(texts, kept, size, null);
+        size = kept;
+        return dropped;
+    }
+
+    HistogramSeries finish(BucketLayouts layouts) {
+        return new HistogramSeries(labels, layouts.layout(upperBounds, texts, size), Arrays.copyOf(counts, size),
+                count, sum, present, timestampMillis);
+    }
+
+    private void insertionSort() {
+        for (int i = 1; i < size; i++) {
+            double bound = upperBounds[i];
+            String text = texts[i];
+            double c = counts[i];
+            int j = i - 1;
+            while (j >= 0 && upperBounds[j] > bound) {
+                upperBounds[j + 1] = upperBounds[j];
+                texts[j + 1] = texts[j];
+                counts[j + 1] = counts[j];
+                j--;
+            }
+            upperBounds[j + 1] = bound;
+            texts[j + 1] = text;
+            counts[j + 1] = c;
+        }
+    }
+
+    // Only for pathological bodies (a series with very many unordered buckets).
+    private void indexSort() {
+        Integer[] order = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = i;
+        }
+        double[] b = upperBounds;
+        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> b[i]));
+        double[] sortedBounds = new double[upperBounds.length];
+        String[] sortedTexts = new String[texts.length];
+        double[] sortedCounts = new double[counts.length];
+        for (int i = 0; i < size; i++) {
+            sortedBounds[i] = upperBounds[order[i]];
+            sortedTexts[i] = texts[order[i]];
+            sortedCounts[i] = counts[order[i]];
+        }
+        upperBounds = sortedBounds;
+        texts = sortedTexts;
+        counts = sortedCounts;
+    }
+}

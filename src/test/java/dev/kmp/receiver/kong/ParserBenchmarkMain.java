@@ -1,0 +1,64 @@
+package dev.kmp.receiver.kong;
+
+import dev.kmp.model.Labels;
+import java.io.ByteArrayInputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A quick manual measurement, not a test and not the project benchmark ({@code bench/}):
+ * {@code java -cp target/classes:target/test-classes dev.kmp.receiver.kong.ParserBenchmarkMain FILE [ROUNDS]}
+ * on a generated payload (e.g. {@code gen_kong_metrics.py --services 1000 --routes-per-service 2 --seed 1}).
+ * One parser, one thread, body in memory so only parsing is timed.
+ */
+public final class ParserBenchmarkMain {
+    private ParserBenchmarkMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        byte[] body = Files.readAllBytes(Path.of(args[0]));
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        KongTextParser parser = new KongTextParser();
+        ParseOptions options = ParseOptions.plainText(Labels.of("dataplane_url", "http://10.0.0.7:8100/metrics"));
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long[] nanos = new long[rounds];
+        long allocated = 0;
+        ParseResult result = null;
+        for (int i = 0; i < rounds; i++) {
+            long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+            long start = System.nanoTime();
+            result = parser.parse(new ByteArrayInputStream(body), options);
+            nanos[i] = System.nanoTime() - start;
+            allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+        }
+        long[] steady = Arrays.copyOfRange(nanos, rounds / 2, rounds); // second half: after warm-up
+        Arrays.sort(steady);
+        long median = steady[steady.length / 2];
+        System.out.printf("bytes=%d samples=%d families=%d first_ms=%.1f median_ms=%.2f best_ms=%.2f ns_per_sample=%.0f"
+                        + " mb_per_s=%.0f alloc_bytes_per_parse=%d alloc_bytes_per_sample=%.0f%n",
+                body.length, result.sampleLines(), result.families().size(), nanos[0] / 1e6, median / 1e6, steady[0] / 1e6,
+                (double) median / result.sampleLines(), body.length / (median / 1e9) / 1e6, allocated,
+                (double) allocated / result.sampleLines());
+
+        // Rough retained heap of what a pipeline keeps: the last result plus the parser's tables.
+        int samples = result.sampleLines();
+        long withBoth = usedAfterGc();
+        result = null;
+        long withParser = usedAfterGc();
+        parser = null;
+        long withNothing = usedAfterGc();
+        System.out.printf("retained_bytes_per_sample: result=%.0f parser_tables=%.0f%n",
+                (double) (withBoth - withParser) / samples, (double) (withParser - withNothing) / samples);
+    }
+
+    private static long usedAfterGc() throws InterruptedException {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+}
