@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.kmp.demo.GeneratorOptions;
+import dev.kmp.demo.KongPayloadGenerator;
 import dev.kmp.model.HistogramSeries;
 import dev.kmp.model.Labels;
 import dev.kmp.model.MetricFamily;
@@ -28,7 +30,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KongTextParserFixtureTest {
     static final String DATAPLANE_URL = "http://10.0.0.7:8100/metrics";
 
+    /**
+     * A committed fixture, or {@code generated:<services>[:stream]}: a payload of the project's own
+     * generator (the same shape as ../shared/kong/gen_kong_metrics.py), made at test time.
+     */
     static byte[] fixture(String name) throws IOException {
+        if (name.startsWith("generated:")) {
+            String[] parts = name.split(":");
+            List<String> args = new ArrayList<>(List.of("--services", parts[1], "--routes-per-service", "2", "--seed", "1"));
+            if (parts.length > 2) {
+                args.add("--" + parts[2]);
+            }
+            var out = new java.io.ByteArrayOutputStream();
+            new KongPayloadGenerator(GeneratorOptions.parse(args.toArray(String[]::new))).write(out);
+            return out.toByteArray();
+        }
         try (InputStream in = KongTextParserFixtureTest.class.getResourceAsStream("/kong/" + name)) {
             assertNotNull(in, name);
             return in.readAllBytes();
@@ -36,7 +52,8 @@ class KongTextParserFixtureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"kong-small.prom", "kong-multibackend.prom", "gen-20-stream.prom", "gen-3.5-5.prom"})
+    @ValueSource(strings = {"kong-small.prom", "kong-multibackend.prom", "gen-20-stream.prom", "gen-3.5-5.prom",
+            "generated:100", "generated:30:stream"})
     void matchesTheReferenceReading(String name) throws Exception {
         byte[] body = fixture(name);
         ReferenceReader expected = new ReferenceReader(new String(body, StandardCharsets.UTF_8));
