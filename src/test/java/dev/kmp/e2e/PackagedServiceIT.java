@@ -183,4 +183,27 @@ class PackagedServiceIT {
         assertTrue(ok.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, ok.exitValue(), okOut);
     }
+
+    @Test
+    void demoServesASimulatedKongWhoseCountersGrow() throws Exception {
+        try (ServiceProcess svc = ServiceProcess.start(dir, "--demo")) {
+            String count = "kong_upstream_latency_ms_count{service=\"shop.storefront.80\",route=\"shop.storefront.storefront.shop.example.com.80\"";
+            ServiceProcess.await("demo data on /metrics", Duration.ofSeconds(30), () -> metrics(svc).contains(count));
+            double first = valueOf(metrics(svc), count);
+            ServiceProcess.await("the counter to grow", Duration.ofSeconds(30), () -> valueOf(metrics(svc), count) > first);
+
+            String page = svc.get("/status");
+            assertTrue(page.contains("<h2>Targets</h2>") && page.contains("kong/demo") && page.contains("class=up>up<"), page);
+            assertTrue(apiStatus(svc).contains("\"up\" : true"));
+        }
+    }
+
+    private static double valueOf(String metrics, String seriesPrefix) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(seriesPrefix)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return Double.NaN;
+    }
 }
