@@ -48,7 +48,7 @@ final class StatusPage {
         h.append("<h2>Pipelines</h2><table><tr><th>pipeline</th><th>receivers</th><th>processors</th><th>exporters</th></tr>");
         for (PipelineSpec p : s.pipelines()) {
             h.append("<tr><td>").append(esc(p.id())).append("</td><td>").append(esc(String.join(", ", p.receivers())))
-                    .append("</td><td>").append(esc(String.join(" &rarr; ", p.processors())).replace("&amp;rarr;", "&rarr;"))
+                    .append("</td><td>").append(String.join(" &rarr; ", p.processors().stream().map(StatusPage::esc).toList()))
                     .append("</td><td>").append(esc(String.join(", ", p.exporters()))).append("</td></tr>");
         }
         h.append("</table>");

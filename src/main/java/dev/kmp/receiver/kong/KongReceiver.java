@@ -66,7 +66,7 @@ public final class KongReceiver implements Receiver {
         loops.forEach(ScrapeLoop::stop);
         loops.forEach(ScrapeLoop::awaitStopped);
         deadlines.shutdownNow();
-        http.close();
+        http.shutdownNow();
         for (ScrapeLoop l : loops) {
             metrics.forget(id, l.url());
         }
@@ -83,16 +83,19 @@ public final class KongReceiver implements Receiver {
         final SelfMetrics.Family duration;
         final SelfMetrics.Family samples;
         final SelfMetrics.Family errors;
+        final SelfMetrics.Family duplicates;
 
         ScrapeMetrics(SelfMetrics m) {
             up = m.gauge("kmp_scrape_up", "1 if the last scrape of the target succeeded, else 0", "receiver", "target");
             duration = m.gauge("kmp_scrape_duration_seconds", "Duration of the last scrape of the target", "receiver", "target");
             samples = m.gauge("kmp_scrape_samples", "Sample lines read in the last scrape of the target", "receiver", "target");
             errors = m.counter("kmp_scrape_errors_total", "Failed scrapes by reason", "receiver", "target", "reason");
+            duplicates = m.gauge("kmp_scrape_duplicate_series",
+                    "Series written twice in the last scrape of the target (the last one was kept)", "receiver", "target");
         }
 
         void forget(String receiver, String target) {
-            for (SelfMetrics.Family f : List.of(up, duration, samples, errors)) {
+            for (SelfMetrics.Family f : List.of(up, duration, samples, errors, duplicates)) {
                 f.removeIf(l -> receiver.equals(l.get("receiver")) && target.equals(l.get("target")));
             }
         }

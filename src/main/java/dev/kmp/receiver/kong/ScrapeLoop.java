@@ -128,17 +128,45 @@ final class ScrapeLoop {
         try {
             TimeUnit.NANOSECONDS.sleep(nanos);
         } catch (InterruptedException e) {
-            return false;
+            return running; // only stop() ends the loop
         }
         return running;
+    }
+
+    /**
+     * Interrupts the scraping thread at the deadline, unless the scrape finished first. Firing and
+     * disarming exclude each other, so a late watchdog can never interrupt the pause or the next scrape.
+     */
+    private static final class Watchdog {
+        private final Thread scraper;
+        private boolean done;
+        volatile ScheduledFuture<?> future;
+
+        Watchdog(Thread scraper) {
+            this.scraper = scraper;
+        }
+
+        synchronized void fire() {
+            if (!done) {
+                scraper.interrupt();
+            }
+        }
+
+        synchronized void disarm() {
+            done = true;
+            ScheduledFuture<?> f = future;
+            if (f != null) {
+                f.cancel(false);
+            }
+        }
     }
 
     void scrapeOnce(BatchConsumer next) {
         long startNanos = System.nanoTime();
         long startMillis = clock.millis();
-        Thread self = Thread.currentThread();
         long deadlineNanos = startNanos + config.timeout().toNanos();
-        ScheduledFuture<?> watchdog = deadlines.schedule(self::interrupt, config.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        Watchdog watchdog = new Watchdog(Thread.currentThread());
+        watchdog.future = deadlines.schedule(watchdog::fire, config.timeout().toNanos(), TimeUnit.NANOSECONDS);
         ScrapeError error = null;
         ParseResult result = null;
         try {
@@ -179,8 +207,8 @@ final class ScrapeLoop {
         } catch (InterruptedException | IOException e) {
             error = classify(e, System.nanoTime() - deadlineNanos >= 0);
         } finally {
-            watchdog.cancel(false);
-            // The watchdog may have fired after the last read: its interrupt belongs to this scrape only.
+            watchdog.disarm();
+            // An interrupt from this scrape's watchdog must not reach the pause or the next scrape.
             if (Thread.interrupted() && !running) {
                 Thread.currentThread().interrupt();
             }
@@ -223,6 +251,7 @@ final class ScrapeLoop {
         if (error == null) {
             metrics.up.labels(receiverId, target).set(1);
             metrics.samples.labels(receiverId, target).set(result.sampleLines());
+            metrics.duplicates.labels(receiverId, target).set(result.duplicateSeries());
             long series = result.families().stream().mapToLong(f -> f.series().size()).sum();
             status = new TargetStatus(receiverId, target, true, startMillis, seconds, result.sampleLines(), series, null, null);
             next.consume(Batch.success(targetId, extraLabels, startMillis, result.families()));

@@ -135,7 +135,7 @@ class KongReceiverTest {
             assertEquals(0.0, selfMetric("kmp_scrape_up", bad, null), bad);
             assertTrue(latest.get(new TargetId("kong", bad)).failed(), "a failed scrape sends a failed batch: " + bad);
         }
-        assertEquals(1.0, selfMetric("kmp_scrape_errors_total", refused, "refused"));
+        assertTrue(selfMetric("kmp_scrape_errors_total", refused, "refused") >= 1);
         assertTrue(selfMetric("kmp_scrape_errors_total", kong.url("/slow"), "timeout") >= 1);
 
         // The healthy targets deliver full payloads, each series labelled with its dataplane_url.
