@@ -72,6 +72,16 @@ public final class KongReceiver implements Receiver {
         }
     }
 
+    /**
+     * Scrapes every target once on the calling thread, outside the loops' schedule: what the
+     * benchmark drives cycle by cycle, through exactly the code the loops run.
+     */
+    public void scrapeOnce(BatchConsumer next) {
+        for (ScrapeLoop loop : loops) {
+            loop.scrapeOnce(next);
+        }
+    }
+
     @Override
     public List<TargetStatus> targets() {
         return loops.stream().map(ScrapeLoop::status).toList();

@@ -43,7 +43,8 @@ final class ScrapeLoop {
     /** Owned by the loop's thread: its interner carries strings from one scrape to the next. */
     private final KongTextParser parser = new KongTextParser();
 
-    private volatile boolean running;
+    /** True until stop(): a scrape that fails because the loop is stopping is not a target failure. */
+    private volatile boolean running = true;
     private volatile Thread thread;
     private volatile TargetStatus status;
 

@@ -1,0 +1,243 @@
+package dev.kmp.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.kmp.exporter.prometheus.PrometheusExporter;
+import dev.kmp.exporter.prometheus.PrometheusExporterConfig;
+import dev.kmp.model.Batch;
+import dev.kmp.model.Labels;
+import dev.kmp.model.TargetId;
+import dev.kmp.pipeline.BatchConsumer;
+import dev.kmp.pipeline.ComponentContext;
+import dev.kmp.pipeline.Processor;
+import dev.kmp.receiver.kong.KongReceiver;
+import dev.kmp.receiver.kong.KongReceiverConfig;
+import dev.kmp.receiver.kong.KongReceiverFactory;
+import dev.kmp.receiver.kong.KongTextParser;
+import dev.kmp.receiver.kong.ParseOptions;
+import dev.kmp.receiver.kong.ParseResult;
+import dev.kmp.telemetry.SelfMetrics;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+
+/**
+ * The hot-path benchmark: a generated Kong payload served from loopback, driven through the real
+ * receiver -> processors -> Prometheus exporter path for K cycles after warm-up, then one full
+ * /metrics render. Prints per-stage medians and the RESULT line of DESIGN.md.
+ *
+ * <p>Run it with {@code bench/run}; it is a measuring tool, never a test.
+ */
+public final class PipelineBenchmark {
+    record Options(int services, int iterations, int warmup, Path cacheDir) {
+        static Options parse(String[] args) {
+            int services = 1000;
+            int iterations = 10;
+            int warmup = -1;
+            Path cache = Path.of("bench", ".cache");
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--services" -> services = Integer.parseInt(args[++i]);
+                    case "--iterations" -> iterations = Integer.parseInt(args[++i]);
+                    case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                    case "--cache" -> cache = Path.of(args[++i]);
+                    default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                            + " (use --services N --iterations K [--warmup W] [--cache DIR])");
+                }
+            }
+            return new Options(services, iterations, warmup >= 0 ? warmup : Math.max(3, iterations / 2), cache);
+        }
+    }
+
+    /** The stages one cycle runs through, wired the way a pipeline wires them. */
+    private record Chain(List<Processor> processors, PrometheusExporter exporter) implements BatchConsumer {
+        @Override
+        public void consume(Batch batch) {
+            Batch b = batch;
+            for (Processor p : processors) {
+                b = p.process(b);
+            }
+            exporter.consume(b);
+        }
+
+        @Override
+        public void forget(TargetId target) {
+            exporter.forget(target);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        Path file = PayloadCache.payload(options.cacheDir(), options.services());
+        byte[] body = Files.readAllBytes(file);
+        int samples = PayloadCache.sampleLines(body);
+        HttpServer server = serve(body);
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/metrics";
+        System.out.printf(Locale.ROOT, "payload: %s (%d services, %.1f MB, %d sample lines)%n",
+                file, options.services(), body.length / 1e6, samples);
+
+        long baseline = usedHeapAfterGc();
+        SelfMetrics selfMetrics = new SelfMetrics();
+        ComponentContext context = new ComponentContext(selfMetrics, Clock.systemUTC());
+        KongReceiverConfig receiverConfig = new KongReceiverConfig(Duration.ofHours(1), Duration.ofMinutes(1),
+                List.of(URI.create(url)), 1L << 30, 10_000_000);
+        KongReceiver receiver = new KongReceiverFactory().create("kong", receiverConfig, context);
+        PrometheusExporter exporter = new PrometheusExporter("prometheus", PrometheusExporterConfig.DEFAULTS, context);
+        List<Processor> processors = BenchProcessors.create(context);
+        Chain chain = new Chain(processors, exporter);
+
+        // Warm-up: the JIT and the interner settle; the first cycle is reported on its own.
+        long firstStart = System.nanoTime();
+        receiver.scrapeOnce(chain);
+        double firstMs = (System.nanoTime() - firstStart) / 1e6;
+        requireUp(receiver);
+        for (int i = 1; i < options.warmup(); i++) {
+            receiver.scrapeOnce(chain);
+        }
+
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        double[] cycle = new double[options.iterations()];
+        long allocBefore = threads.getTotalThreadAllocatedBytes();
+        for (int i = 0; i < cycle.length; i++) {
+            long t0 = System.nanoTime();
+            receiver.scrapeOnce(chain);
+            cycle[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        long allocPerCycle = (threads.getTotalThreadAllocatedBytes() - allocBefore) / cycle.length;
+        requireUp(receiver);
+
+        // Stages one by one, on the same payload, to show where a cycle's time goes.
+        double[] fetch = new double[options.iterations()];
+        double[] parse = new double[options.iterations()];
+        double[] resolve = new double[options.iterations()];
+        double[] store = new double[options.iterations()];
+        HttpClient http = HttpClient.newHttpClient();
+        KongTextParser parser = new KongTextParser();
+        ParseOptions parseOptions = new ParseOptions(Labels.of("dataplane_url", url), 10_000_000, false);
+        TargetId target = new TargetId("kong", url);
+        for (int i = 0; i < fetch.length; i++) {
+            long t0 = System.nanoTime();
+            try (InputStream in = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream()).body()) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+            long t1 = System.nanoTime();
+            ParseResult parsed = parser.parse(new ByteArrayInputStream(body), parseOptions);
+            long t2 = System.nanoTime();
+            Batch batch = Batch.success(target, Labels.EMPTY, System.currentTimeMillis(), parsed.families());
+            for (Processor p : processors) {
+                batch = p.process(batch);
+            }
+            long t3 = System.nanoTime();
+            exporter.consume(batch);
+            long t4 = System.nanoTime();
+            fetch[i] = (t1 - t0) / 1e6;
+            parse[i] = (t2 - t1) / 1e6;
+            resolve[i] = (t3 - t2) / 1e6;
+            store[i] = (t4 - t3) / 1e6;
+        }
+        http.close();
+
+        double[] render = new double[Math.max(3, options.iterations() / 2)];
+        long renderedBytes = 0;
+        for (int i = 0; i < render.length; i++) {
+            CountingStream out = new CountingStream();
+            long t0 = System.nanoTime();
+            exporter.write(null, out);
+            render[i] = (System.nanoTime() - t0) / 1e6;
+            renderedBytes = out.count;
+        }
+
+        // Retained heap: everything the pipeline keeps (store, parser tables, label sets), after GC.
+        // The loopback server's copy of the payload is in the baseline.
+        exporter.consume(Batch.success(target, Labels.EMPTY, 0, List.of())); // drop the stage-by-stage copy
+        receiver.scrapeOnce(chain);
+        long retained = usedHeapAfterGc() - baseline;
+        double heapPerSeries = (double) retained / samples;
+
+        double cycleMs = median(cycle);
+        System.out.printf(Locale.ROOT, "stages (median of %d): fetch %.1f ms, parse %.1f ms, resolve %.1f ms, store %.1f ms, render %.1f ms (%.1f MB)%n",
+                options.iterations(), median(fetch), median(parse), median(resolve), median(store), median(render), renderedBytes / 1e6);
+        System.out.printf(Locale.ROOT, "cycle: first %.1f ms, median %.1f ms, min %.1f ms, max %.1f ms; processors: %s%n",
+                firstMs, cycleMs, Arrays.stream(cycle).min().orElse(0), Arrays.stream(cycle).max().orElse(0),
+                processors.isEmpty() ? "none" : processors.stream().map(p -> p.getClass().getSimpleName()).toList());
+        System.out.printf(Locale.ROOT, "RESULT services=%d samples=%d bytes=%d cycle_ms=%.1f ns_per_sample=%.0f mb_per_s=%.1f "
+                        + "heap_bytes_per_series=%.0f alloc_bytes_per_cycle=%d render_ms=%.1f%n",
+                options.services(), samples, body.length, cycleMs, cycleMs * 1e6 / samples, body.length / 1e6 / (cycleMs / 1e3),
+                heapPerSeries, allocPerCycle, median(render));
+        receiver.shutdown();
+        exporter.shutdown();
+        processors.forEach(Processor::shutdown);
+        server.stop(0);
+    }
+
+    private static void requireUp(KongReceiver receiver) {
+        var status = receiver.targets().getFirst();
+        if (!status.up()) {
+            throw new IllegalStateException("the benchmark scrape failed: " + status.lastError());
+        }
+    }
+
+    private static HttpServer serve(byte[] body) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/metrics", ex -> {
+            ex.getResponseHeaders().add("Content-Type", "text/plain; charset=UTF-8");
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    static long usedHeapAfterGc() throws InterruptedException {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(50);
+            var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+            used = Math.min(used, heap.getUsed());
+        }
+        return used;
+    }
+
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static final class CountingStream extends OutputStream {
+        long count;
+
+        @Override
+        public void write(int b) {
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            count += len;
+        }
+    }
+
+    private PipelineBenchmark() {
+    }
+}
