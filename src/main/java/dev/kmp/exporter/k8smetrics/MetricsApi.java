@@ -107,7 +107,7 @@ final class MetricsApi {
         }
         LabelSelector selector = LabelSelector.parse(query.get("labelSelector"));
         Predicate<Labels> match = l -> namespace.equals(l.get("namespace")) && selector.test(l);
-        List<SeriesHistory.SeriesSnapshot> selected = history.select(metric.from(), match);
+        List<SeriesHistory.SeriesSnapshot> selected = select(metric.from(), match);
         if (selected.isEmpty()) {
             return status(404, "NotFound", "no series of " + metric.from() + " in namespace " + namespace
                     + (selector.isEmpty() ? "" : " match " + query.get("labelSelector")));
@@ -157,7 +157,7 @@ final class MetricsApi {
         LabelSelector effective = metricSelector;
         List<SeriesHistory.SeriesSnapshot> selected;
         if (service) {
-            selected = history.select(metric.from(), l -> namespace.equals(l.get("namespace")) && name.equals(l.get("service"))
+            selected = select(metric.from(), l -> namespace.equals(l.get("namespace")) && name.equals(l.get("service"))
                     && "service".equalsIgnoreCase(l.get("kubernetes_kind")) && metricSelector.test(l));
             if (selected.isEmpty()) {
                 // One backend of a multi-backend rule: Kong measured the rule, so answer the rule's
@@ -169,11 +169,11 @@ final class MetricsApi {
                             .and("kubernetes_name", rule.get().route())
                             .and("kong_service", rule.get().kongService());
                     String kongService = rule.get().kongService();
-                    selected = history.select(metric.from(), l -> kongService.equals(l.get("kong_service")) && metricSelector.test(l));
+                    selected = select(metric.from(), l -> kongService.equals(l.get("kong_service")) && metricSelector.test(l));
                 }
             }
         } else {
-            selected = history.select(metric.from(), l -> "httproute".equalsIgnoreCase(l.get("kubernetes_kind"))
+            selected = select(metric.from(), l -> "httproute".equalsIgnoreCase(l.get("kubernetes_kind"))
                     && namespace.equals(l.get("kubernetes_namespace")) && name.equals(l.get("kubernetes_name"))
                     && metricSelector.test(l));
         }
@@ -210,6 +210,11 @@ final class MetricsApi {
         return ok(list);
     }
 
+    /** The series of {@code family} whose labels (with the naming fallback applied) match. */
+    private List<SeriesHistory.SeriesSnapshot> select(String family, Predicate<Labels> match) {
+        return history.select(family, l -> match.test(KongServiceNames.withObjectLabels(l)));
+    }
+
     // ---- values ----
 
     private Answer errorFor(MetricDefinition metric, WindowedValue.Result r) {
@@ -234,7 +239,7 @@ final class MetricsApi {
 
     /** Labels every selected series has with one value, except per-pod ones. */
     private static Map<String, String> commonLabels(List<SeriesHistory.SeriesSnapshot> selected) {
-        Labels first = selected.get(0).labels();
+        Labels first = KongServiceNames.withObjectLabels(selected.get(0).labels());
         Map<String, String> out = new LinkedHashMap<>();
         for (int i = 0; i < first.size(); i++) {
             String name = first.name(i);
@@ -244,7 +249,7 @@ final class MetricsApi {
             }
             boolean common = true;
             for (SeriesHistory.SeriesSnapshot s : selected) {
-                if (!value.equals(s.labels().get(name))) {
+                if (!value.equals(KongServiceNames.withObjectLabels(s.labels()).get(name))) {
                     common = false;
                     break;
                 }
