@@ -108,7 +108,7 @@ public final class LeaseLeadership implements AutoCloseable {
         if (settings.podName() == null || settings.podNamespace() == null) {
             return;
         }
-        // A JSON merge patch: one request, and null removes the label without touching the others.
+        // A JSON merge patch: null removes the label without touching the others, and no resourceVersion race.
         String value = nowLeader ? "\"" + ROLE_LEADER + "\"" : "null";
         String patch = "{\"metadata\":{\"labels\":{\"" + ROLE_LABEL + "\":" + value + "}}}";
         try {

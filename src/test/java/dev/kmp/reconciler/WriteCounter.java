@@ -12,10 +12,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class WriteCounter implements Interceptor {
     private final List<String> writes = new CopyOnWriteArrayList<>();
+    private final List<java.net.URI> requests = new CopyOnWriteArrayList<>();
+    private final List<String> methods = new CopyOnWriteArrayList<>();
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
         String method = request.method();
+        synchronized (this) {
+            requests.add(request.uri());
+            methods.add(method);
+        }
         if (!method.equals("GET") && !request.uri().getPath().contains("/leases")) {
             writes.add(method + " " + request.uri().getPath());
         }
@@ -23,6 +29,15 @@ final class WriteCounter implements Interceptor {
 
     List<String> writes() {
         return List.copyOf(writes);
+    }
+
+    /** Every request this client sent (reads and Lease traffic too), as "METHOD uri". */
+    synchronized List<String> allRequests() {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < requests.size(); i++) {
+            out.add(methods.get(i) + " " + requests.get(i));
+        }
+        return out;
     }
 
     int count() {
