@@ -16,10 +16,14 @@ import dev.kmp.pipeline.PipelineFileWatcher;
 import dev.kmp.pipeline.PipelineRuntime;
 import dev.kmp.processor.filter.FilterProcessorFactory;
 import dev.kmp.receiver.kong.KongReceiverFactory;
+import dev.kmp.reconciler.ExtensionController;
+import dev.kmp.reconciler.ReconcilerSettings;
 import dev.kmp.server.HttpRoutes;
 import dev.kmp.server.ServiceStatus;
 import dev.kmp.telemetry.JvmMetrics;
 import dev.kmp.telemetry.SelfMetrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
@@ -30,7 +34,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -235,7 +241,8 @@ public final class Main {
             }
             return 1;
         }
-        ServiceStatus status = new ServiceStatus(version(), runtime, watcher, Main::kubernetesStatus);
+        ExtensionController reconciler = startReconciler(service);
+        ServiceStatus status = new ServiceStatus(version(), runtime, watcher, () -> kubernetesStatus(reconciler));
         HttpRoutes routes = new HttpRoutes(runtime, status);
         WebServer server = WebServer.builder()
                 .host(service.host())
@@ -252,6 +259,9 @@ public final class Main {
             // SIGTERM: stop scraping first, then flush exporters, then close the port.
             LOG.log(System.Logger.Level.INFO, "shutting down");
             watcher.close();
+            if (reconciler != null) {
+                reconciler.close();
+            }
             runtime.close();
             server.stop();
             if (kong != null) {
@@ -276,10 +286,49 @@ public final class Main {
         return 0;
     }
 
-    private static Map<String, Object> kubernetesStatus() {
-        return Map.of("enabled", false,
-                "reason", "this build scrapes static targets only; Kubernetes discovery and enrichment are not built yet");
+    private static Map<String, Object> kubernetesStatus(ExtensionController reconciler) {
+        if (reconciler == null) {
+            return Map.of("enabled", false,
+                    "reason", "this build scrapes static targets only; Kubernetes discovery and enrichment are not built yet");
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("enabled", true);
+        m.put("reconciler", reconciler.status().asMap());
+        return m;
     }
+
+    // ---- Reconciler (issue 4) -------------------------------------------------------------------
+    // The DataPlaneMetricsExtension reconciler runs when a Kubernetes API is configured and
+    // reconciler.enabled is true. Its client is created here the standard way (in-cluster service
+    // account, else KUBECONFIG / ~/.kube/config); the shared client of ComponentContext may replace it.
+
+    private static ExtensionController startReconciler(ServiceConfig service) {
+        if (!service.reconcilerEnabled()) {
+            return null;
+        }
+        Optional<KubernetesClient> client = kubernetesClient(service.kubernetesEnabled(), System.getenv());
+        if (client.isEmpty()) {
+            return null;
+        }
+        ExtensionController reconciler = new ExtensionController(client.get(),
+                ReconcilerSettings.fromEnvironment(service.reconcilerNamespaces(), System.getenv()));
+        reconciler.start();
+        return reconciler;
+    }
+
+    /** {@code kubernetes.enabled}: false = never; auto = only when an API is configured; true = always try. */
+    static Optional<KubernetesClient> kubernetesClient(String enabled, Map<String, String> env) {
+        if ("false".equals(enabled)) {
+            return Optional.empty();
+        }
+        boolean configured = env.get("KUBERNETES_SERVICE_HOST") != null || env.get("KUBECONFIG") != null
+                || Files.isRegularFile(Path.of(System.getProperty("user.home"), ".kube", "config"));
+        if ("auto".equals(enabled) && !configured) {
+            return Optional.empty();
+        }
+        return Optional.of(new KubernetesClientBuilder().build());
+    }
+    // ---- end of reconciler wiring ------------------------------------------------------------------
 
     static String version() {
         String v = Main.class.getPackage().getImplementationVersion();
