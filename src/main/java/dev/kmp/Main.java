@@ -7,6 +7,7 @@ import dev.kmp.config.Problems;
 import dev.kmp.config.ServiceConfig;
 import dev.kmp.config.YamlFiles;
 import dev.kmp.demo.SimulatedKong;
+import dev.kmp.exporter.otlp.OtlpExporterFactory;
 import dev.kmp.exporter.prometheus.PrometheusExporterFactory;
 import dev.kmp.pipeline.ComponentContext;
 import dev.kmp.pipeline.Factories;
@@ -168,6 +169,7 @@ public final class Main {
                 .receiver(new KongReceiverFactory())
                 .processor(new FilterProcessorFactory())
                 .exporter(new PrometheusExporterFactory())
+                .exporter(new OtlpExporterFactory()) // OTLP push (collectors, Datadog)
                 .build();
     }
 
