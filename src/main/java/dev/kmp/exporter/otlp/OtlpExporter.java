@@ -12,8 +12,11 @@ import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporterBuilder
 import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
 import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporterBuilder;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.GrpcResponse;
+import io.opentelemetry.sdk.common.export.HttpResponse;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -289,13 +292,37 @@ public final class OtlpExporter implements Exporter {
         return false;
     }
 
-    private static String describe(Throwable t) {
-        StringBuilder sb = new StringBuilder(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
-        Throwable c = t.getCause();
-        if (c != null && c.getMessage() != null && !sb.toString().contains(c.getMessage())) {
-            sb.append(": ").append(c.getMessage());
+    /**
+     * What went wrong, for /status and the log. The SDK reports a backend's answer in an exception
+     * of its internal package; its {@code getResponse()} returns public types, read here without
+     * compiling against the internal class.
+     */
+    static String describe(Throwable t) {
+        Object response = null;
+        try {
+            response = t.getClass().getMethod("getResponse").invoke(t);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // not an answer from the backend: a connection failure or the like
         }
-        return sb.toString();
+        if (response instanceof HttpResponse r) {
+            String body = new String(r.getResponseBody() == null ? new byte[0] : r.getResponseBody(), StandardCharsets.UTF_8);
+            return "HTTP " + r.getStatusCode() + (body.isBlank() ? "" : ": " + shorten(body.strip()));
+        }
+        if (response instanceof GrpcResponse r) {
+            return "gRPC " + r.getStatusCode() + (r.getStatusDescription() == null ? "" : ": " + shorten(r.getStatusDescription()));
+        }
+        Throwable cause = t.getCause() != null && t.getMessage() == null ? t.getCause() : t;
+        StringBuilder sb = new StringBuilder(cause.getClass().getSimpleName());
+        for (Throwable c = cause; c != null; c = c.getCause()) {
+            if (c.getMessage() != null && sb.indexOf(c.getMessage()) < 0) {
+                sb.append(": ").append(c.getMessage());
+            }
+        }
+        return shorten(sb.toString());
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 300 ? s : s.substring(0, 300) + "...";
     }
 
     private void fail(String message) {
