@@ -48,9 +48,6 @@ public final class OtlpExporterFactory implements ComponentFactory<OtlpExporterC
         Retry retry = retry(node.map("retry"));
         long queueSize = node.integer("queue_size", OtlpExporterConfig.DEFAULT_QUEUE_SIZE, 1, Integer.MAX_VALUE);
         Duration ttl = node.duration("series_ttl", OtlpExporterConfig.DEFAULT_SERIES_TTL, Duration.ofSeconds(1));
-        if (ttl.compareTo(interval) < 0) {
-            node.get("series_ttl").error("must not be shorter than interval");
-        }
         return new OtlpExporterConfig(endpoint, protocol, temporality, interval, headers, compression, timeout,
                 retry, queueSize, ttl);
     }
