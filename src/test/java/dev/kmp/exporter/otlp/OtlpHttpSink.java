@@ -21,36 +21,36 @@ import java.util.zip.GZIPInputStream;
  * A test OTLP/HTTP endpoint: decodes every POST to /v1/metrics with the official OTLP classes.
  * {@link #down(int)} makes it answer with an error status (the backend being down) until {@link #up()}.
  */
-final class OtlpHttpSink implements AutoCloseable {
+public final class OtlpHttpSink implements AutoCloseable {
     private final HttpServer server;
     private final List<ReceivedExport> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger refused = new AtomicInteger();
     private volatile int failWith;
 
-    OtlpHttpSink() throws IOException {
+    public OtlpHttpSink() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    List<ReceivedExport> received() {
+    public List<ReceivedExport> received() {
         return received;
     }
 
-    int refusedRequests() {
+    public int refusedRequests() {
         return refused.get();
     }
 
-    void down(int status) {
+    public void down(int status) {
         failWith = status;
     }
 
-    void up() {
+    public void up() {
         failWith = 0;
     }
 

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /** One OTLP request as a test endpoint decoded it: headers (lower-case names) and the protobuf message. */
-record ReceivedExport(Map<String, String> headers, ExportMetricsServiceRequest request) {
+public record ReceivedExport(Map<String, String> headers, ExportMetricsServiceRequest request) {
 
     /** Every metric of the request with the resource it came under. */
-    List<ResourceMetric> metrics() {
+    public List<ResourceMetric> metrics() {
         List<ResourceMetric> out = new ArrayList<>();
         for (ResourceMetrics rm : request.getResourceMetricsList()) {
             for (ScopeMetrics sm : rm.getScopeMetricsList()) {
@@ -25,7 +25,7 @@ record ReceivedExport(Map<String, String> headers, ExportMetricsServiceRequest r
         return out;
     }
 
-    static Map<String, String> attributes(List<KeyValue> kvs) {
+    public static Map<String, String> attributes(List<KeyValue> kvs) {
         Map<String, String> m = new java.util.LinkedHashMap<>();
         for (KeyValue kv : kvs) {
             m.put(kv.getKey(), kv.getValue().getStringValue());
@@ -33,6 +33,6 @@ record ReceivedExport(Map<String, String> headers, ExportMetricsServiceRequest r
         return m;
     }
 
-    record ResourceMetric(Map<String, String> resource, Metric metric) {
+    public record ResourceMetric(Map<String, String> resource, Metric metric) {
     }
 }
