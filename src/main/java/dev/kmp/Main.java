@@ -8,6 +8,7 @@ import dev.kmp.config.ServiceConfig;
 import dev.kmp.config.YamlFiles;
 import dev.kmp.demo.SimulatedKong;
 import dev.kmp.exporter.k8smetrics.K8sMetricsExporterFactory;
+import dev.kmp.exporter.otlp.OtlpExporterFactory;
 import dev.kmp.exporter.prometheus.PrometheusExporterFactory;
 import dev.kmp.pipeline.ComponentContext;
 import dev.kmp.pipeline.Factories;
@@ -175,7 +176,7 @@ public final class Main {
                 .receiver(new KongReceiverFactory())
                 .processor(new FilterProcessorFactory())
                 .exporter(new PrometheusExporterFactory())
-                // issue 6: the Kubernetes external/custom metrics APIs on their own TLS port
+                .exporter(new OtlpExporterFactory())
                 .exporter(new K8sMetricsExporterFactory())
                 .build();
     }
