@@ -8,6 +8,10 @@ import dev.kmp.config.ServiceConfig;
 import dev.kmp.config.YamlFiles;
 import dev.kmp.demo.SimulatedKong;
 import dev.kmp.exporter.prometheus.PrometheusExporterFactory;
+import dev.kmp.kubernetes.KubernetesConnection;
+import dev.kmp.kubernetes.KubernetesFeatures;
+import dev.kmp.kubernetes.ServiceTagDirectory;
+import dev.kmp.kubernetes.SyncReadiness;
 import dev.kmp.pipeline.ComponentContext;
 import dev.kmp.pipeline.Factories;
 import dev.kmp.pipeline.PipelineConfigLoader;
@@ -220,7 +224,14 @@ public final class Main {
                              PrintStream out) {
         SelfMetrics selfMetrics = new SelfMetrics();
         new JvmMetrics().register(selfMetrics);
-        ComponentContext context = new ComponentContext(selfMetrics, Clock.systemUTC());
+        // --- Kubernetes (issue 3): the API found the standard way, the cluster cache on it, and the
+        // readiness gate for its first sync; everything is off (and /status says why) without an API.
+        KubernetesFeatures k8s = KubernetesFeatures.start(
+                KubernetesConnection.open(service.kubernetesEnabled(), System.getenv(), Path.of(System.getProperty("user.home"))),
+                service.kubernetesNamespaces(), KubernetesFeatures.DEFAULT_RESYNC, KubernetesFeatures.DEFAULT_SYNC_TIMEOUT);
+        ComponentContext context = new ComponentContext(selfMetrics, Clock.systemUTC(), k8s.connection().client(),
+                k8s.cache(), new ServiceTagDirectory());
+        // --- end Kubernetes
         PipelineRuntime runtime = new PipelineRuntime(factories, context);
         PipelineFileWatcher watcher = new PipelineFileWatcher(Path.of(service.pipelinesPath()),
                 new PipelineConfigLoader(factories, env), runtime, service.reloadInterval());
@@ -230,9 +241,13 @@ public final class Main {
             if (demoKong != null) {
                 demoKong.close();
             }
+            k8s.close();
             return 1;
         }
-        ServiceStatus status = new ServiceStatus(version(), runtime, watcher, Main::kubernetesStatus);
+        ServiceStatus status = new ServiceStatus(version(), runtime, watcher, k8s::status, () -> {
+            SyncReadiness.State r = k8s.readiness();
+            return new ServiceStatus.Readiness(r.ready(), r.note());
+        });
         HttpRoutes routes = new HttpRoutes(runtime, status);
         WebServer server = WebServer.builder()
                 .host(service.host())
@@ -254,6 +269,7 @@ public final class Main {
             if (kong != null) {
                 kong.close();
             }
+            k8s.close();
             stopped.countDown();
         }, "shutdown"));
 
@@ -271,11 +287,6 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    private static Map<String, Object> kubernetesStatus() {
-        return Map.of("enabled", false,
-                "reason", "this build scrapes static targets only; Kubernetes discovery and enrichment are not built yet");
     }
 
     static String version() {
