@@ -18,6 +18,7 @@ import dev.kmp.pipeline.PipelineConfigLoader;
 import dev.kmp.pipeline.PipelineFileWatcher;
 import dev.kmp.pipeline.PipelineRuntime;
 import dev.kmp.processor.filter.FilterProcessorFactory;
+import dev.kmp.processor.k8s.K8sAttributesProcessorFactory;
 import dev.kmp.receiver.kong.KongReceiverFactory;
 import dev.kmp.server.HttpRoutes;
 import dev.kmp.server.ServiceStatus;
@@ -171,6 +172,7 @@ public final class Main {
         return Factories.builder()
                 .receiver(new KongReceiverFactory())
                 .processor(new FilterProcessorFactory())
+                .processor(new K8sAttributesProcessorFactory())
                 .exporter(new PrometheusExporterFactory())
                 .build();
     }
