@@ -36,6 +36,7 @@ public final class KongReceiver implements Receiver {
     private final Map<URI, ScrapeLoop> discovered = new LinkedHashMap<>();
     private final ScrapeMetrics metrics;
     private PodDiscovery discovery;
+    private AdminApiPoller adminApi;
     private BatchConsumer next;
     private boolean running;
 
@@ -73,6 +74,10 @@ public final class KongReceiver implements Receiver {
         for (int i = 0; i < loops.size(); i++) {
             loops.get(i).start(next, Duration.ofMillis(spreadMillis * i / Math.max(1, loops.size() - 1)));
         }
+        config.adminApi().ifPresent(a -> {
+            adminApi = new AdminApiPoller(id, a, context.serviceTags(), context.kubernetes());
+            adminApi.start();
+        });
         config.discovery().ifPresent(d -> {
             if (context.kubernetes().isEmpty()) {
                 LOG.log(System.Logger.Level.WARNING, "{0}: discovery.kubernetes is configured but no Kubernetes API is: "
@@ -106,6 +111,9 @@ public final class KongReceiver implements Receiver {
                 it.remove();
             }
         }
+        if (adminApi != null) {
+            adminApi.setPodIps(targets.keySet().stream().map(u -> u.getHost().replace("[", "").replace("]", "")).toList());
+        }
         for (Map.Entry<URI, Labels> e : targets.entrySet()) {
             if (!discovered.containsKey(e.getKey()) && !staticUrls.contains(e.getKey())) {
                 ScrapeLoop loop = new ScrapeLoop(id, e.getKey(), e.getValue(), config, http, deadlines, metrics, context.clock());
@@ -118,12 +126,17 @@ public final class KongReceiver implements Receiver {
     @Override
     public void shutdown() {
         PodDiscovery d;
+        AdminApiPoller a;
         synchronized (this) {
             running = false;
             d = discovery;
+            a = adminApi;
         }
         if (d != null) {
             d.close();
+        }
+        if (a != null) {
+            a.close();
         }
         synchronized (this) {
             List<ScrapeLoop> all = allLoops();
@@ -141,6 +154,11 @@ public final class KongReceiver implements Receiver {
         List<ScrapeLoop> all = new ArrayList<>(loops);
         all.addAll(discovered.values());
         return all;
+    }
+
+    /** The Admin API poller, when admin_api is configured (for tests and status). */
+    AdminApiPoller adminApi() {
+        return adminApi;
     }
 
     @Override
