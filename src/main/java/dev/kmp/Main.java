@@ -6,6 +6,7 @@ import dev.kmp.config.Problem;
 import dev.kmp.config.Problems;
 import dev.kmp.config.ServiceConfig;
 import dev.kmp.config.YamlFiles;
+import dev.kmp.demo.DemoKubernetes;
 import dev.kmp.demo.SimulatedKong;
 import dev.kmp.exporter.prometheus.PrometheusExporterFactory;
 import dev.kmp.kubernetes.KubernetesConnection;
@@ -35,6 +36,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -154,6 +156,7 @@ public final class Main {
 
         LogConfig.configureRuntime();
         SimulatedKong demoKong = null;
+        DemoKubernetes demoK8s = null;
         if (args.demo()) {
             try {
                 demoKong = SimulatedKong.start(0, 1L);
@@ -161,10 +164,20 @@ public final class Main {
                 err.println("kong-metrics-pipeline: cannot start the simulated Kong: " + e.getMessage());
                 return 1;
             }
+            // The demo's in-memory Kubernetes API (issue 3): the pipeline discovers the Kong pod in it
+            // and resolves the simulated Kong's services against its objects.
+            try {
+                demoK8s = DemoKubernetes.start(demoKong);
+            } catch (IOException | RuntimeException e) {
+                err.println("kong-metrics-pipeline: cannot start the in-memory Kubernetes API: " + e.getMessage());
+                demoKong.close();
+                return 1;
+            }
             envOverrides.put("KMP_DEMO_KONG_URL", demoKong.metricsUrl().toString());
+            envOverrides.put("KMP_DEMO_KONG_PORT", String.valueOf(demoKong.port()));
             service = service.withPipelinesPath(demoPipelines(args.pipelines()).toString());
         }
-        return serve(service, factories, env, demoKong, out);
+        return serve(service, factories, env, demoKong, demoK8s, out);
     }
 
     /** Every component type the service knows. */
@@ -223,14 +236,16 @@ public final class Main {
     }
 
     private static int serve(ServiceConfig service, Factories factories, EnvSubstitution env, SimulatedKong demoKong,
-                             PrintStream out) {
+                             DemoKubernetes demoK8s, PrintStream out) {
         SelfMetrics selfMetrics = new SelfMetrics();
         new JvmMetrics().register(selfMetrics);
         // --- Kubernetes (issue 3): the API found the standard way, the cluster cache on it, and the
         // readiness gate for its first sync; everything is off (and /status says why) without an API.
-        KubernetesFeatures k8s = KubernetesFeatures.start(
-                KubernetesConnection.open(service.kubernetesEnabled(), System.getenv(), Path.of(System.getProperty("user.home"))),
-                service.kubernetesNamespaces(), KubernetesFeatures.DEFAULT_RESYNC, KubernetesFeatures.DEFAULT_SYNC_TIMEOUT);
+        KubernetesConnection connection = demoK8s != null
+                ? new KubernetesConnection(Optional.of(demoK8s.client()), "demo in-memory API " + demoK8s.apiUrl())
+                : KubernetesConnection.open(service.kubernetesEnabled(), System.getenv(), Path.of(System.getProperty("user.home")));
+        KubernetesFeatures k8s = KubernetesFeatures.start(connection, service.kubernetesNamespaces(),
+                KubernetesFeatures.DEFAULT_RESYNC, KubernetesFeatures.DEFAULT_SYNC_TIMEOUT);
         ComponentContext context = new ComponentContext(selfMetrics, Clock.systemUTC(), k8s.connection().client(),
                 k8s.cache(), new ServiceTagDirectory());
         // --- end Kubernetes
@@ -242,6 +257,9 @@ public final class Main {
             watcher.state().errors().forEach(System.err::println);
             if (demoKong != null) {
                 demoKong.close();
+            }
+            if (demoK8s != null) {
+                demoK8s.close();
             }
             k8s.close();
             return 1;
@@ -271,6 +289,9 @@ public final class Main {
             if (kong != null) {
                 kong.close();
             }
+            if (demoK8s != null) {
+                demoK8s.close(); // the server first: see DemoKubernetes.close
+            }
             k8s.close();
             stopped.countDown();
         }, "shutdown"));
@@ -280,6 +301,10 @@ public final class Main {
         out.println("  pipelines: " + service.pipelinesPath());
         if (kong != null) {
             out.println("  demo: simulated Kong at " + kong.metricsUrl());
+        }
+        if (demoK8s != null) {
+            out.println("  demo: in-memory Kubernetes API at " + demoK8s.apiUrl() + "; look inside with");
+            out.println("        kubectl --kubeconfig " + demoK8s.kubeconfig() + " get --raw /apis/gateway.networking.k8s.io/v1/httproutes");
         }
         out.println("  " + base + "/metrics   " + base + "/status   " + base + "/api/status");
         out.flush();

@@ -44,11 +44,18 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(Path workDir, String... args) throws IOException {
+        return start(workDir, java.util.Map.of(), args);
+    }
+
+    /** With extra environment variables (e.g. KUBECONFIG). */
+    static ServiceProcess start(Path workDir, java.util.Map<String, String> env, String... args) throws IOException {
         int port = freePort();
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--port", String.valueOf(port)));
         Path log = workDir.resolve("service-" + port + ".log");
-        Process p = jar(all.toArray(String[]::new)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder pb = jar(all.toArray(String[]::new));
+        pb.environment().putAll(env);
+        Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ServiceProcess s = new ServiceProcess(p, log, port);
         await("the service to be ready (log: " + log + ")", Duration.ofSeconds(60), () -> {
             if (!p.isAlive()) {
