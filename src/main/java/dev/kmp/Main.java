@@ -6,16 +6,22 @@ import dev.kmp.config.Problem;
 import dev.kmp.config.Problems;
 import dev.kmp.config.ServiceConfig;
 import dev.kmp.config.YamlFiles;
+import dev.kmp.demo.DemoKubernetes;
 import dev.kmp.demo.SimulatedKong;
 import dev.kmp.exporter.k8smetrics.K8sMetricsExporterFactory;
 import dev.kmp.exporter.otlp.OtlpExporterFactory;
 import dev.kmp.exporter.prometheus.PrometheusExporterFactory;
+import dev.kmp.kubernetes.KubernetesConnection;
+import dev.kmp.kubernetes.KubernetesFeatures;
+import dev.kmp.kubernetes.ServiceTagDirectory;
+import dev.kmp.kubernetes.SyncReadiness;
 import dev.kmp.pipeline.ComponentContext;
 import dev.kmp.pipeline.Factories;
 import dev.kmp.pipeline.PipelineConfigLoader;
 import dev.kmp.pipeline.PipelineFileWatcher;
 import dev.kmp.pipeline.PipelineRuntime;
 import dev.kmp.processor.filter.FilterProcessorFactory;
+import dev.kmp.processor.k8s.K8sAttributesProcessorFactory;
 import dev.kmp.receiver.kong.KongReceiverFactory;
 import dev.kmp.reconciler.ExtensionController;
 import dev.kmp.reconciler.ReconcilerSettings;
@@ -157,6 +163,7 @@ public final class Main {
 
         LogConfig.configureRuntime();
         SimulatedKong demoKong = null;
+        DemoKubernetes demoK8s = null;
         if (args.demo()) {
             try {
                 demoKong = SimulatedKong.start(0, 1L);
@@ -164,10 +171,20 @@ public final class Main {
                 err.println("kong-metrics-pipeline: cannot start the simulated Kong: " + e.getMessage());
                 return 1;
             }
+            // The demo's in-memory Kubernetes API (issue 3): the pipeline discovers the Kong pod in it
+            // and resolves the simulated Kong's services against its objects.
+            try {
+                demoK8s = DemoKubernetes.start(demoKong);
+            } catch (IOException | RuntimeException e) {
+                err.println("kong-metrics-pipeline: cannot start the in-memory Kubernetes API: " + e.getMessage());
+                demoKong.close();
+                return 1;
+            }
             envOverrides.put("KMP_DEMO_KONG_URL", demoKong.metricsUrl().toString());
+            envOverrides.put("KMP_DEMO_KONG_PORT", String.valueOf(demoKong.port()));
             service = service.withPipelinesPath(demoPipelines(args.pipelines()).toString());
         }
-        return serve(service, factories, env, demoKong, out);
+        return serve(service, factories, env, demoKong, demoK8s, out);
     }
 
     /** Every component type the service knows. */
@@ -175,6 +192,7 @@ public final class Main {
         return Factories.builder()
                 .receiver(new KongReceiverFactory())
                 .processor(new FilterProcessorFactory())
+                .processor(new K8sAttributesProcessorFactory())
                 .exporter(new PrometheusExporterFactory())
                 .exporter(new OtlpExporterFactory())
                 .exporter(new K8sMetricsExporterFactory())
@@ -227,10 +245,19 @@ public final class Main {
     }
 
     private static int serve(ServiceConfig service, Factories factories, EnvSubstitution env, SimulatedKong demoKong,
-                             PrintStream out) {
+                             DemoKubernetes demoK8s, PrintStream out) {
         SelfMetrics selfMetrics = new SelfMetrics();
         new JvmMetrics().register(selfMetrics);
-        ComponentContext context = new ComponentContext(selfMetrics, Clock.systemUTC());
+        // --- Kubernetes (issue 3): the API found the standard way, the cluster cache on it, and the
+        // readiness gate for its first sync; everything is off (and /status says why) without an API.
+        KubernetesConnection connection = demoK8s != null
+                ? new KubernetesConnection(Optional.of(demoK8s.client()), "demo in-memory API " + demoK8s.apiUrl())
+                : KubernetesConnection.open(service.kubernetesEnabled(), System.getenv(), Path.of(System.getProperty("user.home")));
+        KubernetesFeatures k8s = KubernetesFeatures.start(connection, service.kubernetesNamespaces(),
+                KubernetesFeatures.DEFAULT_RESYNC, KubernetesFeatures.DEFAULT_SYNC_TIMEOUT);
+        ComponentContext context = new ComponentContext(selfMetrics, Clock.systemUTC(), k8s.connection().client(),
+                k8s.cache(), new ServiceTagDirectory());
+        // --- end Kubernetes
         PipelineRuntime runtime = new PipelineRuntime(factories, context);
         PipelineFileWatcher watcher = new PipelineFileWatcher(Path.of(service.pipelinesPath()),
                 new PipelineConfigLoader(factories, env), runtime, service.reloadInterval());
@@ -240,10 +267,17 @@ public final class Main {
             if (demoKong != null) {
                 demoKong.close();
             }
+            if (demoK8s != null) {
+                demoK8s.close();
+            }
+            k8s.close();
             return 1;
         }
-        ExtensionController reconciler = startReconciler(service);
-        ServiceStatus status = new ServiceStatus(version(), runtime, watcher, () -> kubernetesStatus(reconciler));
+        ExtensionController reconciler = startReconciler(service, k8s.connection().client());
+        ServiceStatus status = new ServiceStatus(version(), runtime, watcher, () -> kubernetesStatus(k8s, reconciler), () -> {
+            SyncReadiness.State r = k8s.readiness();
+            return new ServiceStatus.Readiness(r.ready(), r.note());
+        });
         HttpRoutes routes = new HttpRoutes(runtime, status);
         WebServer server = WebServer.builder()
                 .host(service.host())
@@ -268,6 +302,10 @@ public final class Main {
             if (kong != null) {
                 kong.close();
             }
+            if (demoK8s != null) {
+                demoK8s.close(); // the server first: see DemoKubernetes.close
+            }
+            k8s.close();
             stopped.countDown();
         }, "shutdown"));
 
@@ -276,6 +314,10 @@ public final class Main {
         out.println("  pipelines: " + service.pipelinesPath());
         if (kong != null) {
             out.println("  demo: simulated Kong at " + kong.metricsUrl());
+        }
+        if (demoK8s != null) {
+            out.println("  demo: in-memory Kubernetes API at " + demoK8s.apiUrl() + "; look inside with");
+            out.println("        kubectl --kubeconfig " + demoK8s.kubeconfig() + " get --raw /apis/gateway.networking.k8s.io/v1/httproutes");
         }
         out.println("  " + base + "/metrics   " + base + "/status   " + base + "/api/status");
         out.flush();
@@ -287,28 +329,19 @@ public final class Main {
         return 0;
     }
 
-    private static Map<String, Object> kubernetesStatus(ExtensionController reconciler) {
-        if (reconciler == null) {
-            return Map.of("enabled", false,
-                    "reason", "this build scrapes static targets only; Kubernetes discovery and enrichment are not built yet");
-        }
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("enabled", true);
-        m.put("reconciler", reconciler.status().asMap());
+    /** The cluster cache's state plus the reconciler's (leadership, extensions and their conditions). */
+    private static Map<String, Object> kubernetesStatus(KubernetesFeatures k8s, ExtensionController reconciler) {
+        Map<String, Object> m = new LinkedHashMap<>(k8s.status());
+        m.put("reconciler", reconciler == null ? Map.of("enabled", false) : reconciler.status().asMap());
         return m;
     }
 
-    // ---- Reconciler (issue 4) -------------------------------------------------------------------
-    // The DataPlaneMetricsExtension reconciler runs when a Kubernetes API is configured and
-    // reconciler.enabled is true. Its client is created here the standard way (in-cluster service
-    // account, else KUBECONFIG / ~/.kube/config); the shared client of ComponentContext may replace it.
-
-    private static ExtensionController startReconciler(ServiceConfig service) {
-        if (!service.reconcilerEnabled()) {
-            return null;
-        }
-        Optional<KubernetesClient> client = kubernetesClient(service.kubernetesEnabled(), System.getenv());
-        if (client.isEmpty()) {
+    /**
+     * The DataPlaneMetricsExtension reconciler runs on the shared client whenever a Kubernetes API is
+     * configured, unless {@code reconciler.enabled} is false (where Kong's operator owns the extensions).
+     */
+    private static ExtensionController startReconciler(ServiceConfig service, Optional<KubernetesClient> client) {
+        if (!service.reconcilerEnabled() || client.isEmpty()) {
             return null;
         }
         ExtensionController reconciler = new ExtensionController(client.get(),
@@ -316,20 +349,6 @@ public final class Main {
         reconciler.start();
         return reconciler;
     }
-
-    /** {@code kubernetes.enabled}: false = never; auto = only when an API is configured; true = always try. */
-    static Optional<KubernetesClient> kubernetesClient(String enabled, Map<String, String> env) {
-        if ("false".equals(enabled)) {
-            return Optional.empty();
-        }
-        boolean configured = env.get("KUBERNETES_SERVICE_HOST") != null || env.get("KUBECONFIG") != null
-                || Files.isRegularFile(Path.of(System.getProperty("user.home"), ".kube", "config"));
-        if ("auto".equals(enabled) && !configured) {
-            return Optional.empty();
-        }
-        return Optional.of(new KubernetesClientBuilder().build());
-    }
-    // ---- end of reconciler wiring ------------------------------------------------------------------
 
     static String version() {
         String v = Main.class.getPackage().getImplementationVersion();

@@ -33,10 +33,11 @@ public final class HttpRoutes {
     public void register(HttpRouting.Builder routing) {
         routing.get("/healthz", (req, res) -> text(res, Status.OK_200, "ok\n"))
                 .get("/readyz", (req, res) -> {
+                    String note = status.readinessNote();
                     if (status.ready()) {
-                        text(res, Status.OK_200, "ready\n");
+                        text(res, Status.OK_200, note == null ? "ready\n" : "ready (" + note + ")\n");
                     } else {
-                        text(res, Status.SERVICE_UNAVAILABLE_503, "not ready: pipelines are not running yet\n");
+                        text(res, Status.SERVICE_UNAVAILABLE_503, "not ready: " + note + "\n");
                     }
                 })
                 .get("/api/status", (req, res) -> {

@@ -19,10 +19,25 @@ public final class ServiceStatus {
     private final PipelineRuntime runtime;
     private final PipelineFileWatcher watcher;
     private final Supplier<Map<String, Object>> kubernetes;
+    private final Supplier<Readiness> dependencies;
     private volatile boolean ready;
+
+    /**
+     * Whether the parts the service depends on (the Kubernetes cache) allow it to be ready;
+     * {@code note} says why not, or why it is ready in spite of them.
+     */
+    public record Readiness(boolean ready, String note) {
+        public static final Readiness READY = new Readiness(true, null);
+    }
 
     public ServiceStatus(String version, PipelineRuntime runtime, PipelineFileWatcher watcher,
                          Supplier<Map<String, Object>> kubernetes) {
+        this(version, runtime, watcher, kubernetes, () -> Readiness.READY);
+    }
+
+    public ServiceStatus(String version, PipelineRuntime runtime, PipelineFileWatcher watcher,
+                         Supplier<Map<String, Object>> kubernetes, Supplier<Readiness> dependencies) {
+        this.dependencies = dependencies;
         this.version = version;
         this.startedMillis = System.currentTimeMillis();
         this.runtime = runtime;
@@ -35,7 +50,15 @@ public final class ServiceStatus {
     }
 
     public boolean ready() {
-        return ready && runtime.current() != null;
+        return ready && runtime.current() != null && dependencies.get().ready();
+    }
+
+    /** Why the service is not ready (or is ready only by timeout); null when there is nothing to say. */
+    public String readinessNote() {
+        if (!ready || runtime.current() == null) {
+            return "pipelines are not running yet";
+        }
+        return dependencies.get().note();
     }
 
     /** The JSON document of /api/status (also what the HTML page shows). */
@@ -44,6 +67,7 @@ public final class ServiceStatus {
             long startedMillis,
             long nowMillis,
             boolean ready,
+            String readinessNote,
             Config config,
             List<PipelineSpec> pipelines,
             List<TargetStatus> targets,
@@ -62,6 +86,7 @@ public final class ServiceStatus {
                 startedMillis,
                 System.currentTimeMillis(),
                 ready(),
+                readinessNote(),
                 new Config(current == null ? List.of() : current.files(), watcher == null ? null : watcher.state()),
                 current == null ? List.of() : current.pipelines(),
                 runtime.targets(),

@@ -187,8 +187,13 @@ class PackagedServiceIT {
     @Test
     void demoServesASimulatedKongWhoseCountersGrow() throws Exception {
         try (ServiceProcess svc = ServiceProcess.start(dir, "--demo")) {
-            String count = "kong_upstream_latency_ms_count{service=\"shop.storefront.80\",route=\"shop.storefront.storefront.shop.example.com.80\"";
+            // The demo enriches: Kong's name is kept as kong_service, the Service behind it is service/namespace.
+            String count = "kong_upstream_latency_ms_count{kong_service=\"shop.storefront.80\",route=\"shop.storefront.storefront.shop.example.com.80\"";
             ServiceProcess.await("demo data on /metrics", Duration.ofSeconds(30), () -> metrics(svc).contains(count));
+            String line = metrics(svc).lines().filter(l -> l.startsWith(count)).findFirst().orElseThrow();
+            assertTrue(line.contains("service=\"storefront\",namespace=\"shop\",kubernetes_kind=\"Service\"")
+                    && line.contains("dataplane_pod=\"kong-gateway-"), line);
+            assertTrue(metrics(svc).contains("kmp_route_backend_info{namespace=\"checkout\",route=\"cart\",rule=\"0\""));
             double first = valueOf(metrics(svc), count);
             ServiceProcess.await("the counter to grow", Duration.ofSeconds(30), () -> valueOf(metrics(svc), count) > first);
 

@@ -47,7 +47,7 @@ final class ServiceProcess implements AutoCloseable {
         return start(workDir, java.util.Map.of(), args);
     }
 
-    /** With extra environment variables (secrets such as DD_API_KEY come from the environment). */
+    /** With extra environment variables (KUBECONFIG, secrets such as DD_API_KEY). */
     static ServiceProcess start(Path workDir, java.util.Map<String, String> env, String... args) throws IOException {
         int port = freePort();
         List<String> all = new ArrayList<>(List.of(args));

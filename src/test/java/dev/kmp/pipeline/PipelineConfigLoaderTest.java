@@ -191,7 +191,7 @@ class PipelineConfigLoaderTest {
                 """);
         assertEquals(List.of(
                 "p.yaml:2: receivers.kong.timeout: must not be longer than interval (5s)",
-                "p.yaml:2: receivers.kong.targets: is required: list the Kong Status API URLs (e.g. http://kong:8100/metrics)"),
+                "p.yaml:2: receivers.kong.targets: is required unless discovery.kubernetes is set: list the Kong Status API URLs (e.g. http://kong:8100/metrics)"),
                 errors(r));
     }
 

@@ -1,5 +1,6 @@
 package dev.kmp.receiver.kong;
 
+import dev.kmp.model.Labels;
 import dev.kmp.pipeline.BatchConsumer;
 import dev.kmp.pipeline.ComponentContext;
 import dev.kmp.pipeline.Receiver;
@@ -9,7 +10,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -18,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * a slow or broken target never delays the others.
  */
 public final class KongReceiver implements Receiver {
+    private static final System.Logger LOG = System.getLogger(KongReceiver.class.getName());
     private final String id;
     private final KongReceiverConfig config;
     private final ComponentContext context;
@@ -25,7 +32,13 @@ public final class KongReceiver implements Receiver {
     /** Enforces the whole-scrape timeout: HttpClient's own timeout stops counting once headers arrive. */
     private final ScheduledExecutorService deadlines;
     private final List<ScrapeLoop> loops = new ArrayList<>();
+    /** Targets found by discovery, by URL; static targets keep their own loops above. */
+    private final Map<URI, ScrapeLoop> discovered = new LinkedHashMap<>();
     private final ScrapeMetrics metrics;
+    private PodDiscovery discovery;
+    private AdminApiPoller adminApi;
+    private BatchConsumer next;
+    private boolean running;
 
     KongReceiver(String id, KongReceiverConfig config, ComponentContext context) {
         this.id = id;
@@ -54,21 +67,59 @@ public final class KongReceiver implements Receiver {
 
     @Override
     public synchronized void start(BatchConsumer next) {
+        this.next = next;
+        this.running = true;
         // Spread first scrapes over a tenth of the interval so many targets do not fire at once.
         long spreadMillis = loops.size() <= 1 ? 0 : config.interval().toMillis() / 10;
         for (int i = 0; i < loops.size(); i++) {
             loops.get(i).start(next, Duration.ofMillis(spreadMillis * i / Math.max(1, loops.size() - 1)));
         }
+        config.adminApi().ifPresent(a -> {
+            adminApi = new AdminApiPoller(id, a, context.serviceTags(), context.kubernetes());
+            adminApi.start();
+        });
+        config.discovery().ifPresent(d -> {
+            if (context.kubernetes().isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "{0}: discovery.kubernetes is configured but no Kubernetes API is: "
+                        + "only the static targets are scraped", id);
+                return;
+            }
+            discovery = new PodDiscovery(context.kubernetes().get(), d, this::onDiscovered);
+            discovery.start();
+        });
     }
 
-    @Override
-    public synchronized void shutdown() {
-        loops.forEach(ScrapeLoop::stop);
-        loops.forEach(ScrapeLoop::awaitStopped);
-        deadlines.shutdownNow();
-        http.shutdownNow();
-        for (ScrapeLoop l : loops) {
-            metrics.forget(id, l.url());
+    /**
+     * Moves the discovered loops to {@code targets}: gone or changed targets are stopped and
+     * forgotten downstream (after their last batch), new ones start. Static targets win over a
+     * discovered one with the same URL.
+     */
+    synchronized void onDiscovered(Map<URI, Labels> targets) {
+        if (!running) {
+            return;
+        }
+        Set<URI> staticUrls = new HashSet<>(config.targets());
+        for (Iterator<Map.Entry<URI, ScrapeLoop>> it = discovered.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<URI, ScrapeLoop> e = it.next();
+            Labels wanted = targets.get(e.getKey());
+            if (wanted == null || !wanted.equals(e.getValue().resource())) {
+                ScrapeLoop gone = e.getValue();
+                gone.stop();
+                gone.awaitStopped();
+                metrics.forget(id, gone.url());
+                next.forget(gone.targetId());
+                it.remove();
+            }
+        }
+        if (adminApi != null) {
+            adminApi.setPodIps(targets.keySet().stream().map(u -> u.getHost().replace("[", "").replace("]", "")).toList());
+        }
+        for (Map.Entry<URI, Labels> e : targets.entrySet()) {
+            if (!discovered.containsKey(e.getKey()) && !staticUrls.contains(e.getKey())) {
+                ScrapeLoop loop = new ScrapeLoop(id, e.getKey(), e.getValue(), config, http, deadlines, metrics, context.clock());
+                discovered.put(e.getKey(), loop);
+                loop.start(next, Duration.ZERO);
+            }
         }
     }
 
@@ -83,8 +134,46 @@ public final class KongReceiver implements Receiver {
     }
 
     @Override
-    public List<TargetStatus> targets() {
-        return loops.stream().map(ScrapeLoop::status).toList();
+    public void shutdown() {
+        PodDiscovery d;
+        AdminApiPoller a;
+        synchronized (this) {
+            running = false;
+            d = discovery;
+            a = adminApi;
+        }
+        if (d != null) {
+            d.close();
+        }
+        if (a != null) {
+            a.close();
+        }
+        synchronized (this) {
+            List<ScrapeLoop> all = allLoops();
+            all.forEach(ScrapeLoop::stop);
+            all.forEach(ScrapeLoop::awaitStopped);
+            deadlines.shutdownNow();
+            http.shutdownNow();
+            for (ScrapeLoop l : all) {
+                metrics.forget(id, l.url());
+            }
+        }
+    }
+
+    private List<ScrapeLoop> allLoops() {
+        List<ScrapeLoop> all = new ArrayList<>(loops);
+        all.addAll(discovered.values());
+        return all;
+    }
+
+    /** The Admin API poller, when admin_api is configured (for tests and status). */
+    AdminApiPoller adminApi() {
+        return adminApi;
+    }
+
+    @Override
+    public synchronized List<TargetStatus> targets() {
+        return allLoops().stream().map(ScrapeLoop::status).toList();
     }
 
     /** The {@code kmp_scrape_*} families this receiver writes. */

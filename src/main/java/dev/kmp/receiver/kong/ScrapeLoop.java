@@ -40,6 +40,8 @@ final class ScrapeLoop {
     private final Clock clock;
     private final TargetId targetId;
     private final Labels extraLabels;
+    /** The target's identity for the batch: dataplane_url, plus the pod's metadata when discovered. */
+    private final Labels resource;
     /** Owned by the loop's thread: its interner carries strings from one scrape to the next. */
     private final KongTextParser parser = new KongTextParser();
 
@@ -50,6 +52,12 @@ final class ScrapeLoop {
 
     ScrapeLoop(String receiverId, URI url, KongReceiverConfig config, HttpClient http,
                ScheduledExecutorService deadlines, KongReceiver.ScrapeMetrics metrics, Clock clock) {
+        this(receiverId, url, Labels.of("dataplane_url", url.toString()), config, http, deadlines, metrics, clock);
+    }
+
+    ScrapeLoop(String receiverId, URI url, Labels resource, KongReceiverConfig config, HttpClient http,
+               ScheduledExecutorService deadlines, KongReceiver.ScrapeMetrics metrics, Clock clock) {
+        this.resource = resource;
         this.receiverId = receiverId;
         this.url = url;
         this.config = config;
@@ -64,6 +72,14 @@ final class ScrapeLoop {
 
     String url() {
         return url.toString();
+    }
+
+    Labels resource() {
+        return resource;
+    }
+
+    TargetId targetId() {
+        return targetId;
     }
 
     TargetStatus status() {
@@ -255,7 +271,7 @@ final class ScrapeLoop {
             metrics.duplicates.labels(receiverId, target).set(result.duplicateSeries());
             long series = result.families().stream().mapToLong(f -> f.series().size()).sum();
             status = new TargetStatus(receiverId, target, true, startMillis, seconds, result.sampleLines(), series, null, null);
-            next.consume(Batch.success(targetId, extraLabels, startMillis, result.families()));
+            next.consume(Batch.success(targetId, resource, startMillis, result.families()));
         } else {
             if (!running) {
                 return; // a scrape cut short by shutdown is not a target failure
@@ -270,7 +286,7 @@ final class ScrapeLoop {
             if (changed) {
                 LOG.log(System.Logger.Level.WARNING, "scrape failed ({0}): {1}", error.reason(), error.message());
             }
-            next.consume(Batch.failure(targetId, extraLabels, startMillis, error.message()));
+            next.consume(Batch.failure(targetId, resource, startMillis, error.message()));
         }
     }
 }

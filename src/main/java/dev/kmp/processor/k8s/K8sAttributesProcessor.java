@@ -1,0 +1,302 @@
+package dev.kmp.processor.k8s;
+
+import dev.kmp.kubernetes.ClusterCache;
+import dev.kmp.kubernetes.ObjectRef;
+import dev.kmp.model.Batch;
+import dev.kmp.model.Labels;
+import dev.kmp.model.MetricFamily;
+import dev.kmp.model.Series;
+import dev.kmp.pipeline.Processor;
+import dev.kmp.telemetry.SelfMetrics;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@code k8sattributes} processor with the {@code kgo} label schema (DESIGN.md): every series
+ * with a {@code service} label keeps Kong's name as {@code kong_service} and, when it resolves,
+ * gains {@code service}, {@code namespace}, {@code kubernetes_kind}, {@code kubernetes_name},
+ * {@code kubernetes_namespace}, {@code kubernetes_apiversion}; every such series also gains the
+ * data-plane pod's {@code dataplane_*} labels from the batch's resource. {@code route},
+ * {@code workspace} and {@code dataplane_url} stay, so each (Kong service, route, data-plane pod)
+ * remains its own series. {@code kong_upstream_target_health} targets gain {@code target_pod},
+ * {@code target_namespace}, {@code target_service} from the EndpointSlices.
+ *
+ * <p>Hot path: one resolver lookup per distinct Kong service name per batch (consecutive series
+ * share the previous answer), one label array copy per series; nothing per sample.
+ */
+public final class K8sAttributesProcessor implements Processor {
+    static final String TARGET_HEALTH = "kong_upstream_target_health";
+    static final String SERVICE = "service";
+    static final String KONG_SERVICE = "kong_service";
+
+    private final K8sAttributesConfig config;
+    private final KongServiceResolver resolver;
+    private final Optional<ClusterCache> cluster;
+    private final SelfMetrics.Child[] unresolvedCounters;
+    private final SelfMetrics.Family backendInfo;
+    /** The kmp_route_backend_info children this processor set, to remove them when they may be stale. */
+    private final Set<List<String>> publishedBackends = ConcurrentHashMap.newKeySet();
+    private final Map<String, String[]> targetSuffixes = new ConcurrentHashMap<>();
+
+    public K8sAttributesProcessor(K8sAttributesConfig config, KongServiceResolver resolver,
+                                  Optional<ClusterCache> cluster, SelfMetrics metrics) {
+        this.config = config;
+        this.resolver = resolver;
+        this.cluster = cluster;
+        SelfMetrics.Family unresolved = metrics.counter("kmp_enrichment_unresolved_total",
+                "Series whose Kong service resolved to no Kubernetes object, per processed scrape, by reason", "reason");
+        this.unresolvedCounters = new SelfMetrics.Child[] {
+                unresolved.labels(Resolution.NO_TAGS), unresolved.labels(Resolution.NO_OBJECT),
+                unresolved.labels(Resolution.UNPARSABLE_NAME)};
+        this.backendInfo = metrics.gauge("kmp_route_backend_info",
+                "1 for each backend of a route rule that Kong serves as one service (join on kong_service)",
+                "namespace", "route", "rule", "kong_service", "backend_service", "weight");
+    }
+
+    @Override
+    public Batch process(Batch batch) {
+        if (batch.failed()) {
+            return batch;
+        }
+        if (resolver.refresh()) {
+            targetSuffixes.clear();
+            // Re-published below as the rules that still have several backends are met again.
+            for (List<String> key : publishedBackends) {
+                backendInfo.removeIf(l -> key.equals(valuesOf(l)));
+            }
+            publishedBackends.clear();
+        }
+        String[] dataplane = dataplaneLabels(batch.resource());
+        BatchWork work = new BatchWork(dataplane);
+        List<MetricFamily> out = new ArrayList<>(batch.families().size());
+        boolean changed = false;
+        for (MetricFamily f : batch.families()) {
+            MetricFamily g = f.name().equals(TARGET_HEALTH) ? enrichTargets(f, dataplane) : enrichServices(f, work);
+            changed |= g != f;
+            out.add(g);
+        }
+        for (int i = 0; i < work.unresolved.length; i++) {
+            if (work.unresolved[i] > 0) {
+                unresolvedCounters[i].inc(work.unresolved[i]);
+            }
+        }
+        return changed ? batch.withFamilies(out) : batch;
+    }
+
+    /** Per-batch state: suffix arrays per resolution, unresolved counts. */
+    private final class BatchWork {
+        final String[] dataplane;
+        final Map<Resolution, String[]> suffixes = new IdentityHashMap<>();
+        final long[] unresolved = new long[3];
+        String lastName;
+        Resolution lastResolution;
+
+        BatchWork(String[] dataplane) {
+            this.dataplane = dataplane;
+        }
+
+        Resolution resolve(String kongService) {
+            if (kongService != lastName) { // label values are interned by the parser
+                lastResolution = resolver.resolve(kongService);
+                lastName = kongService;
+            }
+            return lastResolution;
+        }
+
+        String[] suffix(Resolution r, String kongService) {
+            String[] s = suffixes.get(r);
+            if (s == null) {
+                s = r.resolved() ? concat(objectLabels(r.object()), dataplane) : dataplane;
+                suffixes.put(r, s);
+                if (!r.backends().isEmpty()) {
+                    publishBackends(r, kongService);
+                }
+            }
+            return s;
+        }
+    }
+
+    private MetricFamily enrichServices(MetricFamily f, BatchWork work) {
+        List<Series> series = f.series();
+        if (series.isEmpty() || indexOf(series.get(0).labels(), SERVICE) < 0) {
+            return f; // Kong writes one label set per family: no service label on the first, none at all
+        }
+        List<Series> out = new ArrayList<>(series.size());
+        for (Series s : series) {
+            Labels labels = s.labels();
+            int idx = indexOf(labels, SERVICE);
+            if (idx < 0) {
+                out.add(s);
+                continue;
+            }
+            String kongService = labels.value(idx);
+            Resolution r = work.resolve(kongService);
+            if (!r.resolved()) {
+                work.unresolved[reasonIndex(r.reason())]++;
+                if (config.dropUnresolved()) {
+                    continue;
+                }
+            }
+            out.add(s.withLabels(rewrite(labels, idx, work.suffix(r, kongService))));
+        }
+        return f.withSeries(out);
+    }
+
+    private MetricFamily enrichTargets(MetricFamily f, String[] dataplane) {
+        List<Series> out = new ArrayList<>(f.series().size());
+        for (Series s : f.series()) {
+            String target = s.labels().get("target");
+            String[] suffix = target == null ? dataplane : targetSuffixes.computeIfAbsent(target, t -> concat(targetLabels(t), dataplane));
+            out.add(suffix.length == 0 ? s : s.withLabels(rewrite(s.labels(), -1, suffix)));
+        }
+        return f.withSeries(out);
+    }
+
+    private String[] targetLabels(String target) {
+        int colon = target.lastIndexOf(':');
+        if (colon <= 0 || cluster.isEmpty()) {
+            return new String[0];
+        }
+        String ip = target.substring(0, colon);
+        if (ip.startsWith("[") && ip.endsWith("]")) {
+            ip = ip.substring(1, ip.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(target.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            return new String[0];
+        }
+        Optional<ClusterCache.TargetEndpoint> ep = cluster.get().endpointFor(ip, port);
+        if (ep.isEmpty()) {
+            return new String[0];
+        }
+        List<String> pairs = new ArrayList<>(6);
+        if (ep.get().pod() != null) {
+            pairs.add("target_pod");
+            pairs.add(ep.get().pod());
+        }
+        pairs.add("target_namespace");
+        pairs.add(ep.get().namespace());
+        if (ep.get().service() != null) {
+            pairs.add("target_service");
+            pairs.add(ep.get().service());
+        }
+        return pairs.toArray(String[]::new);
+    }
+
+    /** The input's labels with {@code service} renamed {@code kong_service}, minus any we set, plus the suffix pairs. */
+    static Labels rewrite(Labels in, int serviceIndex, String[] suffixPairs) {
+        int n = in.size();
+        int extra = suffixPairs.length / 2;
+        String[] names = new String[n + extra];
+        String[] values = new String[n + extra];
+        int k = 0;
+        for (int i = 0; i < n; i++) {
+            String name = in.name(i);
+            if (i == serviceIndex) {
+                names[k] = KONG_SERVICE;
+                values[k++] = in.value(i);
+            } else if (!setByUs(name)) {
+                names[k] = name;
+                values[k++] = in.value(i);
+            }
+        }
+        for (int j = 0; j < suffixPairs.length; j += 2) {
+            names[k] = suffixPairs[j];
+            values[k++] = suffixPairs[j + 1];
+        }
+        if (k < names.length) {
+            names = java.util.Arrays.copyOf(names, k);
+            values = java.util.Arrays.copyOf(values, k);
+        }
+        return Labels.ofArrays(names, values);
+    }
+
+    /** Labels this processor writes; a scraped label of the same name gives way (never two of one name). */
+    private static boolean setByUs(String name) {
+        return switch (name) {
+            case "namespace", KONG_SERVICE, SERVICE, "target_pod", "target_namespace", "target_service" -> true;
+            default -> name.startsWith("kubernetes_") || (name.startsWith("dataplane_") && !name.equals("dataplane_url"));
+        };
+    }
+
+    static String[] objectLabels(ObjectRef o) {
+        return new String[] {
+                SERVICE, o.name(),
+                "namespace", o.namespace(),
+                "kubernetes_kind", o.kind(),
+                "kubernetes_name", o.name(),
+                "kubernetes_namespace", o.namespace(),
+                "kubernetes_apiversion", o.apiVersion()};
+    }
+
+    /** The batch resource's data-plane labels (pod, namespace, node, deployment); dataplane_url is already on every series. */
+    static String[] dataplaneLabels(Labels resource) {
+        List<String> pairs = new ArrayList<>(8);
+        for (int i = 0; i < resource.size(); i++) {
+            String name = resource.name(i);
+            if (name.startsWith("dataplane_") && !name.equals("dataplane_url") && !resource.value(i).isEmpty()) {
+                pairs.add(name);
+                pairs.add(resource.value(i));
+            }
+        }
+        return pairs.toArray(String[]::new);
+    }
+
+    private void publishBackends(Resolution r, String kongService) {
+        for (Resolution.Backend b : r.backends()) {
+            String[] values = {r.object().namespace(), r.object().name(), Integer.toString(r.rule()), kongService,
+                    b.service(), Integer.toString(b.weight())};
+            backendInfo.labels(values).set(1);
+            publishedBackends.add(List.of(values));
+        }
+    }
+
+    private static List<String> valuesOf(Labels l) {
+        List<String> v = new ArrayList<>(l.size());
+        for (int i = 0; i < l.size(); i++) {
+            v.add(l.value(i));
+        }
+        return v;
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        if (b.length == 0) {
+            return a;
+        }
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    private static int indexOf(Labels labels, String name) {
+        for (int i = 0; i < labels.size(); i++) {
+            if (labels.name(i).equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int reasonIndex(String reason) {
+        return switch (reason) {
+            case Resolution.NO_TAGS -> 0;
+            case Resolution.NO_OBJECT -> 1;
+            default -> 2;
+        };
+    }
+
+    @Override
+    public void shutdown() {
+        for (List<String> key : publishedBackends) {
+            backendInfo.removeIf(l -> key.equals(valuesOf(l)));
+        }
+        publishedBackends.clear();
+    }
+}

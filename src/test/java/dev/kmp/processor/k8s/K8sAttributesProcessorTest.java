@@ -1,0 +1,232 @@
+package dev.kmp.processor.k8s;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.kmp.kubernetes.ClusterCache;
+import dev.kmp.kubernetes.FixtureCluster;
+import dev.kmp.kubernetes.MockApi;
+import dev.kmp.kubernetes.ObjectRef;
+import dev.kmp.kubernetes.ServiceTagDirectory;
+import dev.kmp.model.Batch;
+import dev.kmp.model.Labels;
+import dev.kmp.model.MetricFamily;
+import dev.kmp.model.Series;
+import dev.kmp.model.TargetId;
+import dev.kmp.receiver.kong.KongTextParser;
+import dev.kmp.receiver.kong.ParseOptions;
+import dev.kmp.telemetry.SelfMetrics;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The processor on the Kong fixtures against the CRUD mock API seeded with the fixtures' objects. */
+class K8sAttributesProcessorTest {
+    static final String URL = "http://10.0.0.5:8100/metrics";
+    final MockApi api = new MockApi();
+    final SelfMetrics metrics = new SelfMetrics();
+
+    @AfterEach
+    void close() {
+        api.close();
+    }
+
+    static Batch scrape(String resource, Labels resourceLabels) throws Exception {
+        try (InputStream in = K8sAttributesProcessorTest.class.getResourceAsStream(resource)) {
+            List<MetricFamily> families = new KongTextParser().parse(in, ParseOptions.plainText(Labels.of("dataplane_url", URL))).families();
+            return Batch.success(new TargetId("kong", URL), resourceLabels, 0, families);
+        }
+    }
+
+    static final Labels POD = Labels.of("dataplane_url", URL, "dataplane_pod", "kong-gw-1", "dataplane_namespace", "kong",
+            "dataplane_node", "pool-a-1", "dataplane_deployment", "kong-gw");
+
+    ClusterCache cluster(String fixture) throws InterruptedException {
+        FixtureCluster.read(fixture).seed(api.client());
+        ClusterCache cache = api.startCache(List.of());
+        assertTrue(cache.awaitSynced(Duration.ofSeconds(30)));
+        return cache;
+    }
+
+    K8sAttributesProcessor processor(Optional<ClusterCache> cache, ServiceTagDirectory tags, String unresolved) {
+        return new K8sAttributesProcessor(new K8sAttributesConfig("kgo", unresolved),
+                new KongServiceResolver(cache, tags), cache, metrics);
+    }
+
+    static Map<String, String> asMap(Labels l) {
+        Map<String, String> m = new HashMap<>();
+        for (int i = 0; i < l.size(); i++) {
+            m.put(l.name(i), l.value(i));
+        }
+        return m;
+    }
+
+    static List<Map<String, String>> series(Batch b, String family) {
+        return b.families().stream().filter(f -> f.name().equals(family)).flatMap(f -> f.series().stream())
+                .map(s -> asMap(s.labels())).toList();
+    }
+
+    static Map<String, String> first(Batch b, String family, String kongService) {
+        return series(b, family).stream().filter(m -> kongService.equals(m.get("kong_service"))).findFirst().orElseThrow();
+    }
+
+    double metric(String name, String... labelPairs) {
+        Labels want = Labels.of(labelPairs);
+        for (MetricFamily f : metrics.snapshot()) {
+            if (f.name().equals(name)) {
+                for (Series s : f.series()) {
+                    if (s.labels().equals(want)) {
+                        return ((dev.kmp.model.ScalarSeries) s).value();
+                    }
+                }
+            }
+        }
+        return Double.NaN;
+    }
+
+    @Test
+    void namingRulesResolveServicesAndAMultiBackendRuleAsItsHttpRoute() throws Exception {
+        ClusterCache cache = cluster("/kong/kong-multibackend-services.json");
+        K8sAttributesProcessor p = processor(Optional.of(cache), new ServiceTagDirectory(), "keep");
+        Batch in = scrape("/kong/kong-multibackend.prom", POD);
+        Batch out = p.process(in);
+
+        Map<String, String> storefront = first(out, "kong_upstream_latency_ms", "shop.storefront.80");
+        assertEquals("storefront", storefront.get("service"));
+        assertEquals("shop", storefront.get("namespace"));
+        assertEquals("Service", storefront.get("kubernetes_kind"));
+        assertEquals("storefront", storefront.get("kubernetes_name"));
+        assertEquals("shop", storefront.get("kubernetes_namespace"));
+        assertEquals("v1", storefront.get("kubernetes_apiversion"));
+        assertEquals(URL, storefront.get("dataplane_url"));
+        assertEquals("kong-gw-1", storefront.get("dataplane_pod"));
+        assertEquals("kong", storefront.get("dataplane_namespace"));
+        assertEquals("pool-a-1", storefront.get("dataplane_node"));
+        assertEquals("kong-gw", storefront.get("dataplane_deployment"));
+        assertEquals("shop.storefront.storefront.shop.example.com.80", storefront.get("route"));
+        assertEquals("default", storefront.get("workspace"));
+
+        Map<String, String> multi = first(out, "kong_upstream_latency_ms", "httproute.checkout.cart.0");
+        assertEquals("HTTPRoute", multi.get("kubernetes_kind"));
+        assertEquals("cart", multi.get("service"));
+        assertEquals("checkout", multi.get("namespace"));
+        assertEquals("gateway.networking.k8s.io/v1", multi.get("kubernetes_apiversion"));
+        assertEquals(1.0, metric("kmp_route_backend_info", "namespace", "checkout", "route", "cart", "rule", "0",
+                "kong_service", "httproute.checkout.cart.0", "backend_service", "cart-v1", "weight", "90"));
+        assertEquals(1.0, metric("kmp_route_backend_info", "namespace", "checkout", "route", "cart", "rule", "0",
+                "kong_service", "httproute.checkout.cart.0", "backend_service", "cart-v2", "weight", "10"));
+
+        Map<String, String> single = first(out, "kong_upstream_latency_ms", "httproute.checkout.cart.1");
+        assertEquals("Service", single.get("kubernetes_kind"));
+        assertEquals("cart-v1", single.get("service"));
+        assertEquals("v1", single.get("kubernetes_apiversion"));
+
+        // Every family with a service label is enriched, not only latency.
+        for (String family : List.of("kong_http_requests_total", "kong_bandwidth_bytes", "kong_kong_latency_ms", "kong_request_latency_ms")) {
+            for (Map<String, String> s : series(out, family)) {
+                assertTrue(s.containsKey("kong_service") && s.containsKey("kubernetes_kind"), family + " " + s);
+            }
+        }
+        // Nothing is merged or lost: as many series and samples as were scraped, all distinct.
+        assertEquals(in.sampleLines(), out.sampleLines());
+        for (int i = 0; i < in.families().size(); i++) {
+            List<Series> before = in.families().get(i).series();
+            List<Series> after = out.families().get(i).series();
+            assertEquals(before.size(), after.size());
+            assertEquals(after.size(), after.stream().map(Series::labels).collect(Collectors.toSet()).size());
+        }
+
+        // Upstream targets map to their pod and Service through the EndpointSlices.
+        Map<String, String> canary = series(out, "kong_upstream_target_health").stream()
+                .filter(m -> m.get("target").equals("10.244.2.77:8080")).findFirst().orElseThrow();
+        assertEquals("cart-v2-84c7d9f6b-tn5xs", canary.get("target_pod"));
+        assertEquals("checkout", canary.get("target_namespace"));
+        assertEquals("cart-v2", canary.get("target_service"));
+        assertEquals(0.0, metric("kmp_enrichment_unresolved_total", "reason", "no_object"));
+    }
+
+    @Test
+    void tagsComeFirstAndWorkWithoutTheCluster() throws Exception {
+        ServiceTagDirectory tags = new ServiceTagDirectory();
+        Map<String, ObjectRef> refs = new HashMap<>();
+        FixtureCluster.read("/kong/kong-services.json").kongServiceTags()
+                .forEach((svc, t) -> refs.put(svc, ObjectRef.fromKongTags(t).orElseThrow()));
+        tags.publish("admin", refs);
+        K8sAttributesProcessor p = processor(Optional.empty(), tags, "keep");
+        Batch out = p.process(scrape("/kong/kong-small.prom", POD));
+        Map<String, String> pay = first(out, "kong_upstream_latency_ms", "payments.payments-api.8080");
+        assertEquals("payments-api", pay.get("service"));
+        assertEquals("payments", pay.get("namespace"));
+        assertEquals("Service", pay.get("kubernetes_kind"));
+        assertEquals("v1", pay.get("kubernetes_apiversion"));
+    }
+
+    @Test
+    void tagsOfAnHttpRouteWithAGroupAreLabelledAsTheRoute() {
+        Optional<ObjectRef> r = ObjectRef.fromKongTags(List.of("k8s-name:cart", "k8s-namespace:checkout", "k8s-kind:HTTPRoute",
+                "k8s-uid:x", "k8s-group:gateway.networking.k8s.io", "k8s-version:v1"));
+        assertEquals("gateway.networking.k8s.io/v1", r.orElseThrow().apiVersion());
+        assertEquals("v1", ObjectRef.fromKongTags(List.of("k8s-name:a", "k8s-namespace:b", "k8s-kind:Service", "k8s-group:",
+                "k8s-version:v1")).orElseThrow().apiVersion());
+        assertTrue(ObjectRef.fromKongTags(List.of("k8s-name:a", "k8s-kind:Service")).isEmpty());
+    }
+
+    @Test
+    void unresolvedSeriesAreKeptOrDroppedAndCountedByReason() throws Exception {
+        ClusterCache cache = cluster("/kong/kong-services.json");
+        Labels a = Labels.of("service", "ghost.nothing.80", "route", "r", "workspace", "default", "dataplane_url", URL);
+        Labels b = Labels.of("service", "not-a-kic-name", "route", "r", "workspace", "default", "dataplane_url", URL);
+        Labels c = Labels.of("service", "shop.storefront.80", "route", "r", "workspace", "default", "dataplane_url", URL);
+        MetricFamily f = new MetricFamily("kong_http_requests_total", dev.kmp.model.MetricType.COUNTER, "",
+                List.of(new dev.kmp.model.ScalarSeries("kong_http_requests_total", a, 1),
+                        new dev.kmp.model.ScalarSeries("kong_http_requests_total", b, 2),
+                        new dev.kmp.model.ScalarSeries("kong_http_requests_total", c, 3)));
+        Batch batch = Batch.success(new TargetId("kong", URL), Labels.of("dataplane_url", URL), 0, List.of(f));
+
+        Batch kept = processor(Optional.of(cache), new ServiceTagDirectory(), "keep").process(batch);
+        List<Map<String, String>> s = series(kept, "kong_http_requests_total");
+        assertEquals(3, s.size());
+        assertEquals("ghost.nothing.80", s.get(0).get("kong_service"));
+        assertNull(s.get(0).get("service"));
+        assertFalse(s.get(0).keySet().stream().anyMatch(k -> k.startsWith("kubernetes_") || k.equals("namespace")));
+        assertEquals("r", s.get(0).get("route"));
+        assertEquals(1.0, metric("kmp_enrichment_unresolved_total", "reason", "no_object"));
+        assertEquals(1.0, metric("kmp_enrichment_unresolved_total", "reason", "unparsable_name"));
+
+        Batch dropped = processor(Optional.of(cache), new ServiceTagDirectory(), "drop").process(batch);
+        assertEquals(List.of("shop.storefront.80"), series(dropped, "kong_http_requests_total").stream().map(m -> m.get("kong_service")).toList());
+
+        // With an Admin API read, a name that fits no rule and has no tags is "no_tags".
+        ServiceTagDirectory tags = new ServiceTagDirectory();
+        tags.publish("admin", Map.of());
+        processor(Optional.of(cache), tags, "keep").process(batch);
+        assertEquals(1.0, metric("kmp_enrichment_unresolved_total", "reason", "no_tags"));
+    }
+
+    @Test
+    void aServiceCreatedLaterResolvesOnTheNextBatch() throws Exception {
+        ClusterCache cache = cluster("/kong/kong-services.json");
+        K8sAttributesProcessor p = processor(Optional.of(cache), new ServiceTagDirectory(), "keep");
+        Labels l = Labels.of("service", "late.web.http", "route", "r", "dataplane_url", URL);
+        Batch batch = Batch.success(new TargetId("kong", URL), Labels.EMPTY, 0, List.of(new MetricFamily("kong_bandwidth_bytes",
+                dev.kmp.model.MetricType.COUNTER, "", List.of(new dev.kmp.model.ScalarSeries("kong_bandwidth_bytes", l, 1)))));
+        assertNull(series(p.process(batch), "kong_bandwidth_bytes").get(0).get("service"));
+        api.client().resource(new ServiceBuilder().withNewMetadata().withNamespace("late").withName("web").endMetadata()
+                .withNewSpec().addNewPort().withName("http").withPort(80).endPort().endSpec().build()).create();
+        MockApi.await("the late Service to resolve",
+                () -> "web".equals(series(p.process(batch), "kong_bandwidth_bytes").get(0).get("service")));
+        Set<String> names = new HashSet<>(series(p.process(batch), "kong_bandwidth_bytes").get(0).keySet());
+        assertTrue(names.containsAll(Set.of("kong_service", "route", "service", "namespace", "kubernetes_kind")));
+    }
+}
