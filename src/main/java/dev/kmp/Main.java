@@ -17,6 +17,7 @@ import dev.kmp.kubernetes.ServiceTagDirectory;
 import dev.kmp.kubernetes.SyncReadiness;
 import dev.kmp.pipeline.ComponentContext;
 import dev.kmp.pipeline.Factories;
+import dev.kmp.pipeline.Leadership;
 import dev.kmp.pipeline.PipelineConfigLoader;
 import dev.kmp.pipeline.PipelineFileWatcher;
 import dev.kmp.pipeline.PipelineRuntime;
@@ -255,8 +256,14 @@ public final class Main {
                 : KubernetesConnection.open(service.kubernetesEnabled(), System.getenv(), Path.of(System.getProperty("user.home")));
         KubernetesFeatures k8s = KubernetesFeatures.start(connection, service.kubernetesNamespaces(),
                 KubernetesFeatures.DEFAULT_RESYNC, KubernetesFeatures.DEFAULT_SYNC_TIMEOUT);
+        // The reconciler's Lease also decides which replica pushes OTLP; without it this one does.
+        ExtensionController reconciler = startReconciler(service, k8s.connection().client());
+        Leadership leadership = new Leadership(reconciler == null || reconciler.isLeader());
+        if (reconciler != null) {
+            reconciler.addLeadershipListener(leadership::set);
+        }
         ComponentContext context = new ComponentContext(selfMetrics, Clock.systemUTC(), k8s.connection().client(),
-                k8s.cache(), new ServiceTagDirectory());
+                k8s.cache(), new ServiceTagDirectory(), leadership);
         // --- end Kubernetes
         PipelineRuntime runtime = new PipelineRuntime(factories, context);
         PipelineFileWatcher watcher = new PipelineFileWatcher(Path.of(service.pipelinesPath()),
@@ -264,6 +271,9 @@ public final class Main {
         if (!watcher.loadNow()) {
             System.err.println("kong-metrics-pipeline: the pipeline configuration is invalid:");
             watcher.state().errors().forEach(System.err::println);
+            if (reconciler != null) {
+                reconciler.close();
+            }
             if (demoKong != null) {
                 demoKong.close();
             }
@@ -273,7 +283,6 @@ public final class Main {
             k8s.close();
             return 1;
         }
-        ExtensionController reconciler = startReconciler(service, k8s.connection().client());
         ServiceStatus status = new ServiceStatus(version(), runtime, watcher, () -> kubernetesStatus(k8s, reconciler), () -> {
             SyncReadiness.State r = k8s.readiness();
             return new ServiceStatus.Readiness(r.ready(), r.note());

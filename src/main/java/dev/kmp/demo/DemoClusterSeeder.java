@@ -1,5 +1,10 @@
 package dev.kmp.demo;
 
+import dev.kmp.reconciler.DataPlaneMetricsExtension;
+import dev.kmp.reconciler.DataPlaneMetricsExtensionSpec;
+import dev.kmp.reconciler.MetricsConfig;
+import dev.kmp.reconciler.ServiceSelector;
+import dev.kmp.reconciler.ServiceSelectorEntry;
 import dev.kmp.demo.GeneratedCluster.BackendRef;
 import dev.kmp.demo.GeneratedCluster.HttpRoute;
 import dev.kmp.demo.GeneratedCluster.HttpRouteRule;
@@ -108,6 +113,30 @@ public final class DemoClusterSeeder {
      * A ready Kong pod owned by Deployment {@code deployment} through its ReplicaSet, labelled
      * {@code app.kubernetes.io/name=kong} for discovery, at {@code ip}.
      */
+    /**
+     * A DataPlaneMetricsExtension asking for latency and status-code metrics on {@code services}: the
+     * reconciler then creates their KongPlugins and annotates them, as it would in a real cluster.
+     */
+    public void extension(String namespace, String name, List<String> services) {
+        namespace(namespace);
+        DataPlaneMetricsExtension ext = new DataPlaneMetricsExtension();
+        ext.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
+        DataPlaneMetricsExtensionSpec spec = new DataPlaneMetricsExtensionSpec();
+        ServiceSelector selector = new ServiceSelector();
+        selector.setMatchNames(services.stream().map(s -> {
+            ServiceSelectorEntry e = new ServiceSelectorEntry();
+            e.setName(s);
+            return e;
+        }).toList());
+        spec.setServiceSelector(selector);
+        MetricsConfig config = new MetricsConfig();
+        config.setLatency(true);
+        config.setStatusCode(true);
+        spec.setConfig(config);
+        ext.setSpec(spec);
+        client.resources(DataPlaneMetricsExtension.class).resource(ext).createOr(op -> op.update());
+    }
+
     public void kongPod(String namespace, String deployment, String name, String ip, String node) {
         namespace(namespace);
         String hash = "7d9c5b8f4";

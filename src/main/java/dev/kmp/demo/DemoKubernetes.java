@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 
 /**
  * The demo's in-memory Kubernetes API: fabric8's mock server in CRUD mode (it stores whatever is
@@ -41,6 +42,8 @@ public final class DemoKubernetes implements AutoCloseable {
         seeder.seed(kong.cluster());
         seeder.kongPod(KONG_NAMESPACE, KONG_DEPLOYMENT, KONG_DEPLOYMENT + "-7d9c5b8f4-x2x9q",
                 kong.url().getHost(), "demo-node-1");
+        seeder.extension("shop", "storefront-latency", List.of("storefront"));
+        seeder.extension("payments", "payments-latency", List.of("payments-api"));
         Path kubeconfig = Files.createTempFile("kmp-demo-kubeconfig-", ".yaml");
         kubeconfig.toFile().deleteOnExit();
         Files.writeString(kubeconfig, kubeconfig(apiUrl(server)));

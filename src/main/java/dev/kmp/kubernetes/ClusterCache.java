@@ -231,6 +231,11 @@ public final class ClusterCache implements AutoCloseable {
         return httpRoutes == null ? Optional.empty() : httpRoutes.byKey(namespace, name);
     }
 
+    /** Every cached HTTPRoute (empty when the route kinds are off). */
+    public List<HTTPRoute> httpRoutes() {
+        return httpRoutes == null ? List.of() : httpRoutes.all();
+    }
+
     public Optional<GRPCRoute> grpcRoute(String namespace, String name) {
         return grpcRoutes == null ? Optional.empty() : grpcRoutes.byKey(namespace, name);
     }

@@ -13,14 +13,21 @@ import java.util.Optional;
  * (components then say so on /status and work without it where they can). {@code serviceTags}
  * is where receivers that read Kong's Admin API publish the Kubernetes tags of Kong services and
  * where the enrichment reads them: the two ends live in different components of one pipeline.
+ * {@code leadership} tells components that push (OTLP) whether this replica is the one that does.
  */
 public record ComponentContext(SelfMetrics selfMetrics, Clock clock, Optional<KubernetesClient> kubernetes,
-                               Optional<ClusterCache> clusterCache, ServiceTagDirectory serviceTags) {
+                               Optional<ClusterCache> clusterCache, ServiceTagDirectory serviceTags,
+                               Leadership leadership) {
     public ComponentContext(SelfMetrics selfMetrics, Clock clock) {
         this(selfMetrics, clock, Optional.empty());
     }
 
     public ComponentContext(SelfMetrics selfMetrics, Clock clock, Optional<KubernetesClient> kubernetes) {
         this(selfMetrics, clock, kubernetes, Optional.empty(), new ServiceTagDirectory());
+    }
+
+    public ComponentContext(SelfMetrics selfMetrics, Clock clock, Optional<KubernetesClient> kubernetes,
+                            Optional<ClusterCache> clusterCache, ServiceTagDirectory serviceTags) {
+        this(selfMetrics, clock, kubernetes, clusterCache, serviceTags, new Leadership(true));
     }
 }

@@ -76,9 +76,59 @@ final class StatusPage {
         h.append("</table>");
 
         h.append("<h2>Kubernetes</h2><p>");
-        s.kubernetes().forEach((k, v) -> h.append(esc(k)).append(": ").append(esc(String.valueOf(v))).append("<br>"));
-        h.append("</p></body></html>");
+        s.kubernetes().forEach((k, v) -> {
+            if (!k.equals("reconciler") && !k.equals("cache")) {
+                h.append(esc(k)).append(": ").append(esc(String.valueOf(v))).append("<br>");
+            }
+        });
+        if (s.kubernetes().get("cache") instanceof Map<?, ?> cache && cache.get("kinds") instanceof Map<?, ?> kinds) {
+            h.append("cache: ").append(Boolean.TRUE.equals(cache.get("synced")) ? "synced" : "syncing");
+            kinds.forEach((kind, state) -> h.append(" &middot; ").append(esc(String.valueOf(kind))).append(' ')
+                    .append(state instanceof Map<?, ?> m && m.get("objects") != null ? esc(String.valueOf(m.get("objects")))
+                            : esc(String.valueOf(state))));
+        }
+        h.append("</p>");
+        if (s.kubernetes().get("reconciler") instanceof Map<?, ?> reconciler) {
+            extensions(h, reconciler);
+        }
+        h.append("</body></html>");
         return h.toString();
+    }
+
+    /** DataPlaneMetricsExtensions with their Ready condition and the Services in effect. */
+    private static void extensions(StringBuilder h, Map<?, ?> reconciler) {
+        h.append("<h2>DataPlaneMetricsExtensions</h2>");
+        if (Boolean.FALSE.equals(reconciler.get("enabled"))) {
+            h.append("<p>reconciler off (reconciler.enabled: false, or no Kubernetes API)</p>");
+            return;
+        }
+        h.append("<p>this replica ").append(Boolean.TRUE.equals(reconciler.get("leader")) ? "is the leader"
+                : "is a follower (leader: " + esc(String.valueOf(reconciler.get("currentLeader"))) + ")").append("</p>");
+        h.append("<table><tr><th>extension</th><th>generation</th><th>ready</th><th>services in effect</th>"
+                + "<th>conflicts</th><th>missing</th></tr>");
+        if (reconciler.get("extensions") instanceof List<?> list) {
+            for (Object o : list) {
+                if (!(o instanceof Map<?, ?> e)) {
+                    continue;
+                }
+                String ready = "";
+                if (e.get("conditions") instanceof List<?> conditions) {
+                    for (Object c : conditions) {
+                        if (c instanceof Map<?, ?> cond && "Ready".equals(cond.get("type"))) {
+                            boolean ok = "True".equals(cond.get("status"));
+                            ready = "<span class=" + (ok ? "up" : "down") + ">" + esc(String.valueOf(cond.get("reason")))
+                                    + "</span> " + esc(String.valueOf(cond.get("message")));
+                        }
+                    }
+                }
+                h.append("<tr><td>").append(esc(e.get("namespace") + "/" + e.get("name"))).append("</td><td>")
+                        .append(esc(e.get("observedGeneration") + "/" + e.get("generation"))).append("</td><td>")
+                        .append(ready).append("</td><td>").append(esc(String.valueOf(e.get("servicesInEffect"))))
+                        .append("</td><td>").append(esc(String.valueOf(e.get("conflicts"))))
+                        .append("</td><td>").append(esc(String.valueOf(e.get("missingServices")))).append("</td></tr>");
+            }
+        }
+        h.append("</table>");
     }
 
     private static String ago(long millis) {

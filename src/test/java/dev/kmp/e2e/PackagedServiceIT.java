@@ -186,7 +186,8 @@ class PackagedServiceIT {
 
     @Test
     void demoServesASimulatedKongWhoseCountersGrow() throws Exception {
-        try (ServiceProcess svc = ServiceProcess.start(dir, "--demo")) {
+        int metricsApiPort = ServiceProcess.freePort();
+        try (ServiceProcess svc = ServiceProcess.start(dir, java.util.Map.of("KMP_DEMO_METRICS_API_PORT", String.valueOf(metricsApiPort)), "--demo")) {
             // The demo enriches: Kong's name is kept as kong_service, the Service behind it is service/namespace.
             String count = "kong_upstream_latency_ms_count{kong_service=\"shop.storefront.80\",route=\"shop.storefront.storefront.shop.example.com.80\"";
             ServiceProcess.await("demo data on /metrics", Duration.ofSeconds(30), () -> metrics(svc).contains(count));
@@ -200,6 +201,50 @@ class PackagedServiceIT {
             String page = svc.get("/status");
             assertTrue(page.contains("<h2>Targets</h2>") && page.contains("kong/demo") && page.contains("class=up>up<"), page);
             assertTrue(apiStatus(svc).contains("\"up\" : true"));
+
+            // The reconciler ran on the demo cluster: both extensions applied, listed with their conditions.
+            ServiceProcess.await("the extensions applied", Duration.ofSeconds(30),
+                    () -> apiStatus(svc).split("\"reason\" : \"PluginApplied\"", -1).length == 3);
+            String statusPage = svc.get("/status");
+            assertTrue(statusPage.contains("storefront-latency") && statusPage.contains("PluginApplied"), statusPage);
+
+            // The metrics API answers an HPA's Object query for a backend of the weighted rule with the rule's value.
+            String url = "https://127.0.0.1:" + metricsApiPort
+                    + "/apis/custom.metrics.k8s.io/v1beta2/namespaces/checkout/services/cart-v2/kong_upstream_latency_ms_60s_average";
+            String[] answer = {""};
+            ServiceProcess.await("an Object metric for cart-v2", Duration.ofSeconds(30), () -> {
+                try {
+                    answer[0] = insecureGet(url);
+                } catch (Exception e) {
+                    answer[0] = e.toString();
+                }
+                return answer[0].contains("\"value\":\"");
+            });
+            assertTrue(answer[0].contains("\"kong_service\":\"httproute.checkout.cart.0\""), answer[0]);
+        }
+    }
+
+    /** GET over TLS trusting any certificate: the demo's metrics API serves a self-signed pair. */
+    private static String insecureGet(String url) throws Exception {
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+            @Override
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            @Override
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            @Override
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        System.setProperty("jdk.internal.httpclient.disableHostnameVerification", "true");
+        try (var client = java.net.http.HttpClient.newBuilder().sslContext(tls).build()) {
+            return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
         }
     }
 

@@ -48,7 +48,10 @@ public final class K8sMetricsExporter implements Exporter {
         Set<String> families = config.metrics().stream().map(MetricDefinition::from).collect(Collectors.toSet());
         // Keep a little more than the longest window so its baseline survives a late scrape.
         this.history = new SeriesHistory(families, config.longestWindow(), MAX_SAMPLES_PER_SERIES);
-        this.api = new MetricsApi(config, history, routeBackends, context.clock());
+        RouteBackends routes = context.clusterCache()
+                .<RouteBackends>map(cache -> new ClusterRouteBackends(cache, routeBackends))
+                .orElse(routeBackends);
+        this.api = new MetricsApi(config, history, routes, context.clock());
     }
 
     public String id() {

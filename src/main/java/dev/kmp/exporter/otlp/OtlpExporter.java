@@ -4,6 +4,7 @@ import dev.kmp.exporter.otlp.OtlpExporterConfig.Protocol;
 import dev.kmp.model.Batch;
 import dev.kmp.model.TargetId;
 import dev.kmp.pipeline.ComponentContext;
+import dev.kmp.pipeline.Leadership;
 import dev.kmp.pipeline.Exporter;
 import dev.kmp.telemetry.SelfMetrics;
 import io.opentelemetry.api.metrics.MeterProvider;
@@ -57,6 +58,8 @@ public final class OtlpExporter implements Exporter {
     private volatile boolean active = true;
     private Thread sender;
 
+    private final Leadership leadership;
+    private final java.util.function.Consumer<Boolean> followLeadership = this::setActive;
     private volatile String lastError;
     private volatile long lastErrorMillis;
     private volatile long lastSuccessMillis;
@@ -76,6 +79,10 @@ public final class OtlpExporter implements Exporter {
                 "Data points sent (for the Prometheus exporter: sample lines served)", "exporter").labels(id);
         this.exportSeconds = m.gauge("kmp_exporter_export_duration_seconds",
                 "Duration of the last export (for the Prometheus exporter: the last render)", "exporter").labels(id);
+        // Only the leader replica pushes (DESIGN.md, Replicas): follow the Lease from the start.
+        this.leadership = context.leadership();
+        this.active = leadership.isLeader();
+        leadership.addListener(followLeadership);
         this.droppedPoints = m.counter("kmp_exporter_dropped_points_total",
                 "Data points dropped: queue full, retries given up, or not sent at shutdown", "exporter").labels(id);
         this.queuedPoints = m.gauge("kmp_exporter_queue_points",
@@ -162,6 +169,7 @@ public final class OtlpExporter implements Exporter {
     /** Stops taking batches, sends what is queued within {@code timeout}, and closes the SDK exporter. */
     @Override
     public void shutdown() {
+        leadership.removeListener(followLeadership);
         closing = true;
         signal();
         Thread t;
