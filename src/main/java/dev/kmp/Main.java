@@ -26,12 +26,18 @@ import dev.kmp.processor.k8s.K8sAttributesProcessorFactory;
 import dev.kmp.receiver.kong.KongReceiverFactory;
 import dev.kmp.reconciler.ExtensionController;
 import dev.kmp.reconciler.ReconcilerSettings;
+import dev.kmp.server.AccessControl;
+import dev.kmp.server.BearerTokenAccess;
 import dev.kmp.server.HttpRoutes;
 import dev.kmp.server.ServiceStatus;
+import dev.kmp.server.TokenReviewAccess;
+import dev.kmp.tls.Certificates;
 import dev.kmp.telemetry.JvmMetrics;
 import dev.kmp.telemetry.SelfMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.helidon.common.tls.TlsClientAuth;
+import io.helidon.common.tls.TlsConfig;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
@@ -287,13 +293,18 @@ public final class Main {
             SyncReadiness.State r = k8s.readiness();
             return new ServiceStatus.Readiness(r.ready(), r.note());
         });
-        HttpRoutes routes = new HttpRoutes(runtime, status);
-        WebServer server = WebServer.builder()
+        AccessControl access = accessControl(service.access(), k8s.connection().client());
+        HttpRoutes routes = new HttpRoutes(runtime, status, access, service.access().protectedPaths());
+        var serverBuilder = WebServer.builder()
                 .host(service.host())
                 .port(service.port())
-                .routing(routes::register)
-                .build()
-                .start();
+                .routing(routes::register);
+        if (service.tls().enabled()) {
+            serverBuilder.tls(mainPortTls(service.tls()));
+        }
+        WebServer server = serverBuilder.build().start();
+        LOG.log(System.Logger.Level.INFO, "main port access: {0}{1}", access.describe(),
+                service.tls().enabled() ? (service.tls().clientCaFile() != null ? ", TLS with client certificates" : ", TLS") : "");
         watcher.start();
         status.markReady();
 
@@ -336,6 +347,31 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** {@code server.access}: who may read /metrics and the status pages. */
+    private static AccessControl accessControl(ServiceConfig.Access access, Optional<KubernetesClient> client) {
+        return switch (access.mode()) {
+            case "bearer" -> new BearerTokenAccess(Path.of(access.tokenFile()));
+            case "tokenreview" -> new TokenReviewAccess(client.orElseThrow(() -> new IllegalArgumentException(
+                    "server.access.mode: tokenreview needs a Kubernetes API, and none is configured")));
+            default -> AccessControl.OPEN;
+        };
+    }
+
+    /** {@code server.tls}: HTTPS on the main port, client certificates required when a CA is given. */
+    private static io.helidon.common.tls.Tls mainPortTls(ServiceConfig.MainTls tls) {
+        try {
+            TlsConfig.Builder b = TlsConfig.builder()
+                    .privateKey(Certificates.readPrivateKey(Path.of(tls.keyFile())))
+                    .privateKeyCertChain(Certificates.readCertificates(Path.of(tls.certFile())));
+            if (tls.clientCaFile() != null) {
+                b.trust(Certificates.readCertificates(Path.of(tls.clientCaFile()))).clientAuth(TlsClientAuth.REQUIRED);
+            }
+            return b.build();
+        } catch (IOException | java.security.cert.CertificateException e) {
+            throw new IllegalArgumentException("server.tls: " + e.getMessage(), e);
+        }
     }
 
     /** The cluster cache's state plus the reconciler's (leadership, extensions and their conditions). */

@@ -6,12 +6,16 @@ import dev.kmp.pipeline.PipelineRuntime;
 import dev.kmp.pipeline.ScrapeEndpoint;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
 
@@ -23,14 +27,27 @@ import java.util.zip.GZIPOutputStream;
 public final class HttpRoutes {
     private final PipelineRuntime runtime;
     private final ServiceStatus status;
+    private final AccessControl access;
+    private final List<String> protectedPaths;
     private final ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     public HttpRoutes(PipelineRuntime runtime, ServiceStatus status) {
+        this(runtime, status, AccessControl.OPEN, List.of());
+    }
+
+    /**
+     * @param protectedPaths paths (and everything below them) that need {@code access}; the
+     *                       exporters' scrape paths are always protected too
+     */
+    public HttpRoutes(PipelineRuntime runtime, ServiceStatus status, AccessControl access, List<String> protectedPaths) {
         this.runtime = runtime;
         this.status = status;
+        this.access = access;
+        this.protectedPaths = List.copyOf(protectedPaths);
     }
 
     public void register(HttpRouting.Builder routing) {
+        routing.addFilter(this::authorize);
         routing.get("/healthz", (req, res) -> text(res, Status.OK_200, "ok\n"))
                 .get("/readyz", (req, res) -> {
                     String note = status.readinessNote();
@@ -52,6 +69,33 @@ public final class HttpRoutes {
                     res.status(Status.FOUND_302).header(HeaderNames.LOCATION, "/status").send();
                 })
                 .get((req, res) -> scrape(req, res));
+    }
+
+    /** Refuses callers without the right credential on protected paths; the probes stay open. */
+    private void authorize(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        String path = req.path().path();
+        if (access != AccessControl.OPEN && isProtected(path)) {
+            AccessControl.Refusal refusal = access.check(path, req.headers().first(HeaderNames.AUTHORIZATION).orElse(null));
+            if (refusal != null) {
+                if (refusal.status() == 401) {
+                    res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"kong-metrics-pipeline\"");
+                }
+                res.status(Status.create(refusal.status()))
+                        .header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+                        .send(refusal.reason() + "\n");
+                return;
+            }
+        }
+        chain.proceed();
+    }
+
+    private boolean isProtected(String path) {
+        for (String p : protectedPaths) {
+            if (path.equals(p) || path.startsWith(p.endsWith("/") ? p : p + "/")) {
+                return true;
+            }
+        }
+        return runtime.scrapeEndpoints().containsKey(path);
     }
 
     private void scrape(ServerRequest req, ServerResponse res) throws IOException {

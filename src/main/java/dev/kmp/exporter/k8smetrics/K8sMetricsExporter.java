@@ -1,5 +1,6 @@
 package dev.kmp.exporter.k8smetrics;
 
+import dev.kmp.tls.Certificates;
 import dev.kmp.model.Batch;
 import dev.kmp.model.TargetId;
 import dev.kmp.pipeline.ComponentContext;

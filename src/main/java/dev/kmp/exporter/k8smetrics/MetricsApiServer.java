@@ -1,5 +1,6 @@
 package dev.kmp.exporter.k8smetrics;
 
+import dev.kmp.tls.Certificates;
 import io.helidon.common.tls.Tls;
 import io.helidon.common.tls.TlsClientAuth;
 import io.helidon.common.tls.TlsConfig;

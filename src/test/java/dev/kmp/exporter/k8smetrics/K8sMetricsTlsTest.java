@@ -1,5 +1,6 @@
 package dev.kmp.exporter.k8smetrics;
 
+import dev.kmp.tls.Certificates;
 import static dev.kmp.exporter.k8smetrics.EnrichedBatches.batch;
 import static dev.kmp.exporter.k8smetrics.EnrichedBatches.histogram;
 import static dev.kmp.exporter.k8smetrics.EnrichedBatches.pod;

@@ -1,5 +1,6 @@
 package dev.kmp.exporter.k8smetrics;
 
+import dev.kmp.tls.Certificates;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.kmp.pipeline.ComponentContext;

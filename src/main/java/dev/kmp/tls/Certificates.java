@@ -1,4 +1,4 @@
-package dev.kmp.exporter.k8smetrics;
+package dev.kmp.tls;
 
 import java.io.IOException;
 import java.io.StringReader;
