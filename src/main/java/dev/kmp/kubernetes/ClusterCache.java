@@ -138,7 +138,7 @@ public final class ClusterCache implements AutoCloseable {
         };
         for (SharedIndexInformer<T> i : s.informers) {
             i.addEventHandler(handler);
-            // A failed first list is retried by the informer itself; log it once so the cause shows.
+            RetryingInformers.keepRetrying(i, s.kind);
             i.start().whenComplete((v, e) -> {
                 if (e != null) {
                     LOG.log(System.Logger.Level.WARNING, "{0} informer did not start: {1}", s.kind, e.getMessage());

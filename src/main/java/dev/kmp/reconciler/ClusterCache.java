@@ -1,5 +1,6 @@
 package dev.kmp.reconciler;
 
+import dev.kmp.kubernetes.RetryingInformers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -116,7 +117,7 @@ final class ClusterCache implements AutoCloseable {
                         onChange.accept(obj);
                     }
                 });
-                informers.add(informer);
+                informers.add(RetryingInformers.keepRetrying(informer, "reconciler"));
             }
         }
 
