@@ -171,6 +171,11 @@ public final class KongReceiver implements Receiver {
         return adminApi;
     }
 
+    /** Parser state kept by the static targets' loops (for tests). */
+    int retainedParserEntries() {
+        return loops.stream().mapToInt(ScrapeLoop::retainedParserEntries).sum();
+    }
+
     @Override
     public synchronized List<TargetStatus> targets() {
         return allLoops().stream().map(ScrapeLoop::status).toList();

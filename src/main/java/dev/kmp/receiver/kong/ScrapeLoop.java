@@ -82,6 +82,11 @@ final class ScrapeLoop {
         return targetId;
     }
 
+    /** Strings and label sets the parser keeps between scrapes (tests check churn does not grow them). */
+    int retainedParserEntries() {
+        return parser.internedStringCount() + parser.cachedLabelSetCount();
+    }
+
     TargetStatus status() {
         return status;
     }

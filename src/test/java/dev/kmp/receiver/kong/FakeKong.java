@@ -14,11 +14,13 @@ import java.util.zip.GZIPOutputStream;
 /**
  * A loopback HTTP server that behaves like a Kong Status API, well or badly, per path:
  * {@code /ok} (the current payload), {@code /gzip}, {@code /status500}, {@code /garbage},
- * {@code /slow} (headers, then nothing), {@code /endless} (a body that never ends).
+ * {@code /slow} (headers, then nothing), {@code /endless} (a body that never ends), {@code /reset}
+ * (the connection dropped mid-body), {@code /churn} (10,000 new series on every scrape).
  */
 final class FakeKong implements AutoCloseable {
     private final HttpServer server;
     private final AtomicReference<byte[]> payload;
+    private final java.util.concurrent.atomic.AtomicLong churnRound = new java.util.concurrent.atomic.AtomicLong();
 
     FakeKong(byte[] initialPayload) throws IOException {
         this.payload = new AtomicReference<>(initialPayload);
@@ -37,6 +39,28 @@ final class FakeKong implements AutoCloseable {
             } catch (InterruptedException | IOException e) {
                 // client went away
             }
+        });
+        // Promises the whole payload, sends half of it, then drops the connection.
+        server.createContext("/reset", ex -> {
+            byte[] body = payload.get();
+            ex.getResponseHeaders().add("Content-Type", "text/plain; charset=UTF-8");
+            ex.sendResponseHeaders(200, body.length);
+            OutputStream out = ex.getResponseBody();
+            out.write(body, 0, body.length / 2);
+            out.flush();
+            ex.close(); // closing before Content-Length is reached makes the server drop the connection
+        });
+        // A different set of series on every scrape: 10,000 series that never come back.
+        server.createContext("/churn", ex -> {
+            long n = churnRound.getAndIncrement();
+            StringBuilder sb = new StringBuilder(1 << 20);
+            sb.append("# HELP kong_bandwidth_bytes Total bandwidth\n# TYPE kong_bandwidth_bytes counter\n");
+            for (int i = 0; i < 10_000; i++) {
+                sb.append("kong_bandwidth_bytes{service=\"svc-").append(n).append('-').append(i)
+                        .append("\",route=\"route-").append(n).append('-').append(i).append("\",direction=\"ingress\"} ")
+                        .append(i).append('\n');
+            }
+            send(ex, 200, sb.toString().getBytes(), false);
         });
         server.createContext("/endless", ex -> {
             ex.sendResponseHeaders(200, 0);

@@ -113,8 +113,9 @@ class KongReceiverTest {
         List<URI> targets = List.of(
                 URI.create(kong.url("/ok")), URI.create(kong.url("/gzip")), URI.create(refused),
                 URI.create(kong.url("/slow")), URI.create(kong.url("/endless")), URI.create(kong.url("/status500")),
-                URI.create(kong.url("/garbage")));
-        start(new KongReceiverConfig(Duration.ofMillis(300), Duration.ofMillis(250), targets, 256L << 20, 2_000_000));
+                URI.create(kong.url("/garbage")), URI.create(kong.url("/reset")));
+        // The timeout leaves room for a loaded machine; the slow target waits 30 s, far past it.
+        start(new KongReceiverConfig(Duration.ofMillis(1500), Duration.ofMillis(1200), targets, 256L << 20, 2_000_000));
 
         await("every target scraped", () -> receiver.targets().stream().allMatch(t -> t.lastScrapeMillis() > 0));
         Map<String, TargetStatus> byUrl = receiver.targets().stream().collect(Collectors.toMap(TargetStatus::url, t -> t));
@@ -123,14 +124,19 @@ class KongReceiverTest {
         assertTrue(byUrl.get(kong.url("/gzip")).up(), byUrl.get(kong.url("/gzip")).toString());
         assertEquals("refused", byUrl.get(refused).lastErrorReason());
         assertEquals("timeout", byUrl.get(kong.url("/slow")).lastErrorReason());
-        assertEquals("timeout", byUrl.get(kong.url("/endless")).lastErrorReason());
+        // An endless body ends at the timeout, the body limit or the sample limit, whichever comes first.
+        assertTrue(List.of("timeout", "body_limit", "sample_limit").contains(byUrl.get(kong.url("/endless")).lastErrorReason()));
         assertEquals("http_status", byUrl.get(kong.url("/status500")).lastErrorReason());
         assertTrue(byUrl.get(kong.url("/status500")).lastError().contains("HTTP 500"));
         TargetStatus garbage = byUrl.get(kong.url("/garbage"));
         assertEquals("parse", garbage.lastErrorReason());
         assertTrue(garbage.lastError().startsWith(kong.url("/garbage") + ": line 1, column "), garbage.lastError());
 
-        for (String bad : List.of(refused, kong.url("/slow"), kong.url("/endless"), kong.url("/status500"), kong.url("/garbage"))) {
+        TargetStatus reset = byUrl.get(kong.url("/reset"));
+        assertFalse(reset.up(), reset.toString());
+        assertTrue(reset.lastError().startsWith(kong.url("/reset") + ": "), reset.lastError());
+        for (String bad : List.of(refused, kong.url("/slow"), kong.url("/endless"), kong.url("/status500"), kong.url("/garbage"),
+                kong.url("/reset"))) {
             assertFalse(byUrl.get(bad).up(), bad);
             assertEquals(0.0, selfMetric("kmp_scrape_up", bad, null), bad);
             assertTrue(latest.get(new TargetId("kong", bad)).failed(), "a failed scrape sends a failed batch: " + bad);
@@ -198,5 +204,25 @@ class KongReceiverTest {
         assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos(), "shutdown is prompt even mid-scrape");
         assertTrue(Double.isNaN(selfMetric("kmp_scrape_up", kong.url("/slow"), null)));
         receiver = null;
+    }
+
+    @Test
+    void churnDoesNotGrowWhatIsKept() {
+        var exporter = new dev.kmp.exporter.prometheus.PrometheusExporter("prometheus",
+                dev.kmp.exporter.prometheus.PrometheusExporterConfig.DEFAULTS, new ComponentContext(selfMetrics, Clock.systemUTC()));
+        receiver = new KongReceiverFactory().create("kong", new KongReceiverConfig(Duration.ofHours(1), Duration.ofSeconds(10),
+                List.of(URI.create(kong.url("/churn"))), 256L << 20, 2_000_000), new ComponentContext(selfMetrics, Clock.systemUTC()));
+        int[] kept = new int[40];
+        for (int round = 0; round < kept.length; round++) {
+            receiver.scrapeOnce(exporter);
+            assertTrue(receiver.targets().getFirst().up(), receiver.targets().getFirst().toString());
+            assertEquals(10_000L, ((Number) exporter.status().get("series")).longValue(), "only the latest scrape's series are held");
+            kept[round] = receiver.retainedParserEntries();
+        }
+        // Every round brings 20,000 new strings and 10,000 new label sets; what is kept stays the
+        // size of one round (plus the few fixed names), however many rounds pass.
+        assertTrue(kept[kept.length - 1] <= kept[1] + 100, "parser state grows with churn: " + java.util.Arrays.toString(kept));
+        assertTrue(kept[kept.length - 1] < 40_000, java.util.Arrays.toString(kept));
+        exporter.shutdown();
     }
 }
