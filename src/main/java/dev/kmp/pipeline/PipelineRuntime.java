@@ -209,6 +209,12 @@ public final class PipelineRuntime implements AutoCloseable {
         return out;
     }
 
+    public synchronized Map<String, Map<String, Object>> processorStatus() {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        processors.forEach((id, r) -> out.put(id, r.component().status()));
+        return out;
+    }
+
     /** The exporters that answer HTTP on the main port, by path. */
     public synchronized Map<String, ScrapeEndpoint> scrapeEndpoints() {
         Map<String, ScrapeEndpoint> out = new LinkedHashMap<>();

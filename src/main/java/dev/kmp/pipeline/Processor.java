@@ -9,4 +9,9 @@ public interface Processor {
 
     default void shutdown() {
     }
+
+    /** What /status shows about this processor (e.g. how names resolved); JSON-serialisable values. */
+    default java.util.Map<String, Object> status() {
+        return java.util.Map.of();
+    }
 }

@@ -72,7 +72,8 @@ public final class ServiceStatus {
             List<PipelineSpec> pipelines,
             List<TargetStatus> targets,
             Map<String, Map<String, Object>> exporters,
-            Map<String, Object> kubernetes) {
+            Map<String, Object> kubernetes,
+            Map<String, Map<String, Object>> processors) {
     }
 
     /** The pipeline files in effect and the outcome of the latest (re)load. */
@@ -91,6 +92,7 @@ public final class ServiceStatus {
                 current == null ? List.of() : current.pipelines(),
                 runtime.targets(),
                 runtime.exporterStatus(),
-                kubernetes.get());
+                kubernetes.get(),
+                runtime.processorStatus());
     }
 }

@@ -20,6 +20,13 @@ final class StatusPage {
                 .append("td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left;font-size:.9em}")
                 .append("th{background:#f3f3f3}.up{color:#070;font-weight:bold}.down{color:#b00;font-weight:bold}")
                 .append(".err{color:#b00}.warn{color:#a60}code{background:#f6f6f6;padding:0 .2em}")
+                .append(".flow{display:flex;align-items:center;flex-wrap:wrap;gap:.4em;margin:.4em 0 1em}")
+                .append(".flow .id{font-weight:bold;margin-right:.6em;min-width:9em}")
+                .append(".box{border:1px solid #888;border-radius:6px;padding:.3em .7em;background:#fff;font-size:.9em}")
+                .append(".receiver{background:#e8f1ff}.processor{background:#fff6e0}.exporter{background:#e9f8ec}")
+                .append(".arrow{color:#666;font-size:1.2em}.charts{display:flex;flex-wrap:wrap;gap:1em}")
+                .append(".chart{border:1px solid #ddd;border-radius:6px;padding:.4em .6em}.chart h3{margin:0 0 .2em;font-size:.9em}")
+                .append(".muted{color:#777}")
                 .append("</style></head><body>");
         h.append("<h1>Kong Metrics Pipeline</h1><p>version ").append(esc(s.version()))
                 .append(" &middot; up ").append(ago(s.nowMillis() - s.startedMillis()))
@@ -45,13 +52,17 @@ final class StatusPage {
             }
         }
 
-        h.append("<h2>Pipelines</h2><table><tr><th>pipeline</th><th>receivers</th><th>processors</th><th>exporters</th></tr>");
+        h.append("<h2>Pipelines</h2>");
         for (PipelineSpec p : s.pipelines()) {
-            h.append("<tr><td>").append(esc(p.id())).append("</td><td>").append(esc(String.join(", ", p.receivers())))
-                    .append("</td><td>").append(String.join(" &rarr; ", p.processors().stream().map(StatusPage::esc).toList()))
-                    .append("</td><td>").append(esc(String.join(", ", p.exporters()))).append("</td></tr>");
+            h.append("<div class=flow><span class=id>").append(esc(p.id())).append("</span>");
+            flowStage(h, p.receivers(), "receiver");
+            for (String proc : p.processors()) {
+                h.append("<span class=arrow>&rarr;</span><span class=\"box processor\">").append(esc(proc)).append("</span>");
+            }
+            h.append("<span class=arrow>&rarr;</span>");
+            flowStage(h, p.exporters(), "exporter");
+            h.append("</div>");
         }
-        h.append("</table>");
 
         h.append("<h2>Targets</h2><table><tr><th>receiver</th><th>target</th><th>state</th><th>last scrape</th>")
                 .append("<th>duration</th><th>samples</th><th>series</th><th>last error</th></tr>");
@@ -67,13 +78,9 @@ final class StatusPage {
         }
         h.append("</table>");
 
-        h.append("<h2>Exporters</h2><table><tr><th>exporter</th><th>state</th></tr>");
-        for (Map.Entry<String, Map<String, Object>> e : s.exporters().entrySet()) {
-            h.append("<tr><td>").append(esc(e.getKey())).append("</td><td>");
-            e.getValue().forEach((k, v) -> h.append(esc(k)).append(": ").append(esc(String.valueOf(v))).append("<br>"));
-            h.append("</td></tr>");
-        }
-        h.append("</table>");
+        resolutions(h, s.processors());
+        latencyCharts(h, s.processors());
+        exporters(h, s.exporters());
 
         h.append("<h2>Kubernetes</h2><p>");
         s.kubernetes().forEach((k, v) -> {
@@ -93,6 +100,143 @@ final class StatusPage {
         }
         h.append("</body></html>");
         return h.toString();
+    }
+
+    private static void flowStage(StringBuilder h, List<String> ids, String role) {
+        h.append("<span style=\"display:inline-flex;flex-direction:column;gap:.2em\">");
+        for (String id : ids) {
+            h.append("<span class=\"box ").append(role).append("\">").append(esc(id)).append("</span>");
+        }
+        h.append("</span>");
+    }
+
+    /** Kong service name -> Kubernetes object, from every processor that reports resolutions (k8sattributes). */
+    private static void resolutions(StringBuilder h, Map<String, Map<String, Object>> processors) {
+        for (Map.Entry<String, Map<String, Object>> p : processors.entrySet()) {
+            if (!(p.getValue().get("resolutions") instanceof List<?> rows)) {
+                continue;
+            }
+            h.append("<h2>Kong services &rarr; Kubernetes objects <span class=muted>(").append(esc(p.getKey())).append(": ")
+                    .append(esc(String.valueOf(p.getValue().get("resolved")))).append(" resolved, ")
+                    .append(esc(String.valueOf(p.getValue().get("unresolved")))).append(" unresolved)</span></h2>");
+            h.append("<table><tr><th>Kong service</th><th>kind</th><th>object</th><th>how</th><th>backends</th></tr>");
+            for (Object o : rows) {
+                if (o instanceof Map<?, ?> r) {
+                    boolean ok = r.get("kind") != null;
+                    h.append("<tr><td><code>").append(esc(String.valueOf(r.get("kong_service")))).append("</code></td><td>")
+                            .append(ok ? esc(String.valueOf(r.get("kind"))) : "").append("</td><td>")
+                            .append(ok ? esc(r.get("namespace") + "/" + r.get("name")) : "").append("</td><td")
+                            .append(ok ? ">" : " class=warn>").append(esc(String.valueOf(r.get("how")))).append("</td><td>")
+                            .append(r.get("backends") instanceof List<?> b ? esc(String.join(", ", b.stream().map(String::valueOf).toList())) : "")
+                            .append("</td></tr>");
+                }
+            }
+            h.append("</table>");
+        }
+    }
+
+    /** One small inline SVG line chart per Kubernetes object: average upstream latency per bucket. */
+    private static void latencyCharts(StringBuilder h, Map<String, Map<String, Object>> processors) {
+        for (Map<String, Object> p : processors.values()) {
+            if (!(p.get("latency_ms") instanceof Map<?, ?> objects) || objects.isEmpty()) {
+                continue;
+            }
+            h.append("<h2>Upstream latency per Kubernetes object <span class=muted>(average per 10 s, last 5 min)</span></h2><div class=charts>");
+            objects.forEach((name, v) -> {
+                if (v instanceof Map<?, ?> m && m.get("points") instanceof List<?> points) {
+                    h.append("<div class=chart><h3>").append(esc(String.valueOf(name))).append("</h3>");
+                    svg(h, points);
+                    h.append("</div>");
+                }
+            });
+            h.append("</div>");
+        }
+    }
+
+    static void svg(StringBuilder h, List<?> points) {
+        int w = 260;
+        int ht = 70;
+        int left = 34;
+        double max = 0;
+        Double last = null;
+        for (Object o : points) {
+            if (o instanceof List<?> pt && pt.get(1) instanceof Number n) {
+                max = Math.max(max, n.doubleValue());
+                last = n.doubleValue();
+            }
+        }
+        double top = max <= 0 ? 1 : niceCeiling(max);
+        h.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(ht + 14)
+                .append("\" role=\"img\"><title>average latency, ms</title>")
+                .append("<line x1=\"").append(left).append("\" y1=\"2\" x2=\"").append(left).append("\" y2=\"").append(ht)
+                .append("\" stroke=\"#bbb\"/><line x1=\"").append(left).append("\" y1=\"").append(ht).append("\" x2=\"").append(w)
+                .append("\" y2=\"").append(ht).append("\" stroke=\"#bbb\"/>")
+                .append("<text x=\"").append(left - 3).append("\" y=\"10\" font-size=\"9\" text-anchor=\"end\" fill=\"#666\">")
+                .append(fmt(top)).append("</text><text x=\"").append(left - 3).append("\" y=\"").append(ht)
+                .append("\" font-size=\"9\" text-anchor=\"end\" fill=\"#666\">0</text>")
+                .append("<text x=\"").append(left).append("\" y=\"").append(ht + 12)
+                .append("\" font-size=\"9\" fill=\"#666\">-5m</text><text x=\"").append(w).append("\" y=\"").append(ht + 12)
+                .append("\" font-size=\"9\" text-anchor=\"end\" fill=\"#666\">now").append(last == null ? "" : ": " + fmt(last) + " ms")
+                .append("</text>");
+        // A gap (no request ended in a bucket) breaks the line rather than drawing it down to zero.
+        StringBuilder path = new StringBuilder();
+        boolean pen = false;
+        int n = points.size();
+        for (int i = 0; i < n; i++) {
+            if (points.get(i) instanceof List<?> pt && pt.get(1) instanceof Number v) {
+                double x = left + 2 + (w - left - 4) * (n == 1 ? 1.0 : (double) i / (n - 1));
+                double y = ht - (ht - 4) * Math.min(1.0, v.doubleValue() / top);
+                path.append(pen ? " L" : " M").append(String.format(java.util.Locale.ROOT, "%.1f %.1f", x, y));
+                pen = true;
+            } else {
+                pen = false;
+            }
+        }
+        if (!path.isEmpty()) {
+            h.append("<path d=\"").append(path.toString().strip()).append("\" fill=\"none\" stroke=\"#1f6fd1\" stroke-width=\"1.6\"/>");
+        }
+        h.append("</svg>");
+    }
+
+    private static double niceCeiling(double v) {
+        double magnitude = Math.pow(10, Math.floor(Math.log10(v)));
+        for (double step : new double[] {1, 2, 2.5, 5, 10}) {
+            if (step * magnitude >= v) {
+                return step * magnitude;
+            }
+        }
+        return 10 * magnitude;
+    }
+
+    private static String fmt(double v) {
+        return v >= 100 ? String.valueOf(Math.round(v)) : String.format(java.util.Locale.ROOT, "%.1f", v);
+    }
+
+    /** Exporters: what they sent and dropped, their last error, then everything else they report. */
+    private static void exporters(StringBuilder h, Map<String, Map<String, Object>> exporters) {
+        h.append("<h2>Exporters</h2><table><tr><th>exporter</th><th>sent</th><th>dropped / refused</th><th>last error</th><th>details</th></tr>");
+        for (Map.Entry<String, Map<String, Object>> e : exporters.entrySet()) {
+            Map<String, Object> m = new java.util.LinkedHashMap<>(e.getValue());
+            Object sent = first(m, "sent_points", "answered", "series");
+            Object dropped = first(m, "dropped_points", "refused", "refused_series");
+            Object error = first(m, "last_error", "error");
+            h.append("<tr><td>").append(esc(e.getKey())).append("</td><td>").append(sent == null ? "" : esc(String.valueOf(sent)))
+                    .append("</td><td>").append(dropped == null ? "" : esc(String.valueOf(dropped)))
+                    .append("</td><td class=err>").append(error == null ? "" : esc(String.valueOf(error))).append("</td><td>");
+            m.forEach((k, v) -> h.append("<span class=muted>").append(esc(k)).append("</span> ").append(esc(String.valueOf(v))).append("<br>"));
+            h.append("</td></tr>");
+        }
+        h.append("</table>");
+    }
+
+    /** Removes and returns the first of {@code keys} present (so details do not repeat it). */
+    private static Object first(Map<String, Object> m, String... keys) {
+        for (String k : keys) {
+            if (m.containsKey(k)) {
+                return k.equals("series") ? m.get(k) + " series" : m.remove(k);
+            }
+        }
+        return null;
     }
 
     /** DataPlaneMetricsExtensions with their Ready condition and the Services in effect. */

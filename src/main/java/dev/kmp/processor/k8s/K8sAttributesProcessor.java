@@ -42,6 +42,8 @@ public final class K8sAttributesProcessor implements Processor {
     /** The kmp_route_backend_info children this processor set, to remove them when they may be stale. */
     private final Set<List<String>> publishedBackends = ConcurrentHashMap.newKeySet();
     private final Map<String, String[]> targetSuffixes = new ConcurrentHashMap<>();
+    /** /status only: 30 buckets of 10 s of average latency per resolved object. */
+    private final ObjectLatencyHistory latency = new ObjectLatencyHistory(10_000, 30, 200);
 
     public K8sAttributesProcessor(K8sAttributesConfig config, KongServiceResolver resolver,
                                   Optional<ClusterCache> cluster, SelfMetrics metrics) {
@@ -85,7 +87,41 @@ public final class K8sAttributesProcessor implements Processor {
                 unresolvedCounters[i].inc(work.unresolved[i]);
             }
         }
-        return changed ? batch.withFamilies(out) : batch;
+        Batch result = changed ? batch.withFamilies(out) : batch;
+        latency.observe(result);
+        return result;
+    }
+
+    /** For /status: how Kong's names resolved (at most 500, by name) and the latency per object. */
+    @Override
+    public Map<String, Object> status() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        long resolved = 0;
+        for (Map.Entry<String, Resolution> e : resolver.cached(500).entrySet()) {
+            Resolution r = e.getValue();
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("kong_service", e.getKey());
+            if (r.resolved()) {
+                resolved++;
+                row.put("kind", r.object().kind());
+                row.put("namespace", r.object().namespace());
+                row.put("name", r.object().name());
+                row.put("how", (resolver.resolvedByTags(e.getKey()) ? "Admin API tags" : "naming rule")
+                        + (r.rule() >= 0 ? ", rule " + r.rule() : ""));
+                if (!r.backends().isEmpty()) {
+                    row.put("backends", r.backends().stream().map(b -> b.namespace() + "/" + b.service() + " (weight " + b.weight() + ")").toList());
+                }
+            } else {
+                row.put("how", "unresolved: " + r.reason());
+            }
+            rows.add(row);
+        }
+        Map<String, Object> status = new java.util.LinkedHashMap<>();
+        status.put("resolved", resolved);
+        status.put("unresolved", rows.size() - resolved);
+        status.put("resolutions", rows);
+        status.put("latency_ms", latency.asStatus(System.currentTimeMillis()));
+        return status;
     }
 
     /** Per-batch state: suffix arrays per resolution, unresolved counts. */

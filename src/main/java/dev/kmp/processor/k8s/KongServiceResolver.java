@@ -61,6 +61,20 @@ public final class KongServiceResolver {
         return r;
     }
 
+    /** For /status: up to {@code limit} of the names resolved since the last refresh, sorted by name. */
+    public java.util.SortedMap<String, Resolution> cached(int limit) {
+        java.util.TreeMap<String, Resolution> out = new java.util.TreeMap<>(cache);
+        while (out.size() > limit) {
+            out.pollLastEntry();
+        }
+        return out;
+    }
+
+    /** For /status: whether the Admin API's tags name this Kong service's object (else naming rules did). */
+    public boolean resolvedByTags(String kongService) {
+        return tags.lookup(kongService).isPresent();
+    }
+
     Resolution compute(String kongService) {
         Optional<KongServiceName> parsed = KongServiceName.parse(kongService);
         Optional<ObjectRef> tagged = tags.lookup(kongService);
