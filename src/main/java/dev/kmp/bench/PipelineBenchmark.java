@@ -136,12 +136,6 @@ public final class PipelineBenchmark {
         double heapPerSeries = (double) retained / samples;
         if (histogramBefore != null) {
             HeapHistogram.take().growthSince(histogramBefore, 25, samples).forEach(System.out::println);
-            if (System.getenv("KMP_PROBE") != null) {
-                HeapHistogram h0 = HeapHistogram.take();
-                receiver.shutdown();
-                HeapHistogram.take().growthSince(h0, 5, samples).forEach(System.out::println);
-                System.exit(0);
-            }
         }
 
         // Stages one by one, on the same payload, to show where a cycle's time goes.
