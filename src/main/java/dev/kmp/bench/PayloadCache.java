@@ -1,5 +1,6 @@
 package dev.kmp.bench;
 
+import dev.kmp.demo.GeneratedCluster;
 import dev.kmp.demo.GeneratorOptions;
 import dev.kmp.demo.KongPayloadGenerator;
 import java.io.BufferedOutputStream;
@@ -24,13 +25,22 @@ final class PayloadCache {
             return file;
         }
         Path tmp = Files.createTempFile(cacheDir, "kong-", ".tmp");
-        GeneratorOptions options = GeneratorOptions.parse("--services", String.valueOf(services),
-                "--routes-per-service", "2", "--seed", "1");
+        GeneratorOptions options = generatorOptions(services);
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
             new KongPayloadGenerator(options).write(out);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return file;
+    }
+
+    /** The generator settings of the work unit; the same options give the same payload and cluster. */
+    static GeneratorOptions generatorOptions(int services) {
+        return GeneratorOptions.parse("--services", String.valueOf(services), "--routes-per-service", "2", "--seed", "1");
+    }
+
+    /** The Kubernetes objects and Kong entities behind the payload of {@code services}. */
+    static GeneratedCluster cluster(int services) {
+        return new KongPayloadGenerator(generatorOptions(services)).cluster();
     }
 
     /** Sample lines of a payload: lines that are neither blank nor comments. */

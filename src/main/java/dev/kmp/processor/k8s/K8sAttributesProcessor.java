@@ -3,9 +3,11 @@ package dev.kmp.processor.k8s;
 import dev.kmp.kubernetes.ClusterCache;
 import dev.kmp.kubernetes.ObjectRef;
 import dev.kmp.model.Batch;
+import dev.kmp.model.LabelNameSets;
 import dev.kmp.model.Labels;
 import dev.kmp.model.MetricFamily;
 import dev.kmp.model.Series;
+import dev.kmp.model.TargetId;
 import dev.kmp.pipeline.Processor;
 import dev.kmp.telemetry.SelfMetrics;
 import java.util.ArrayList;
@@ -15,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The {@code k8sattributes} processor with the {@code kgo} label schema (DESIGN.md): every series
@@ -27,7 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code target_namespace}, {@code target_service} from the EndpointSlices.
  *
  * <p>Hot path: one resolver lookup per distinct Kong service name per batch (consecutive series
- * share the previous answer), one label array copy per series; nothing per sample.
+ * share the previous answer) and one identity lookup per series: the enriched label set of a
+ * series is made when the series first appears and reused while the parser hands out the same
+ * input label set; nothing per sample.
  */
 public final class K8sAttributesProcessor implements Processor {
     static final String TARGET_HEALTH = "kong_upstream_target_health";
@@ -44,6 +49,12 @@ public final class K8sAttributesProcessor implements Processor {
     private final Map<String, String[]> targetSuffixes = new ConcurrentHashMap<>();
     /** /status only: 30 buckets of 10 s of average latency per resolved object. */
     private final ObjectLatencyHistory latency = new ObjectLatencyHistory(10_000, 30, 200);
+    /** Per target, the enriched label set made for each input label set (see {@link EnrichedLabels}). */
+    private final Map<TargetId, EnrichedLabels> enrichedByTarget = new ConcurrentHashMap<>();
+    /** Grows whenever resolutions may have changed: mappings made under an older epoch are dropped. */
+    private final AtomicLong mappingEpoch = new AtomicLong();
+    private final LabelNameSets nameSets = new LabelNameSets(4096);
+    private volatile long lastStaleCheckMillis;
 
     public K8sAttributesProcessor(K8sAttributesConfig config, KongServiceResolver resolver,
                                   Optional<ClusterCache> cluster, SelfMetrics metrics) {
@@ -60,12 +71,50 @@ public final class K8sAttributesProcessor implements Processor {
                 "namespace", "route", "rule", "kong_service", "backend_service", "weight");
     }
 
+    /**
+     * The parser hands out the very same input {@link Labels} instance for a series scrape after
+     * scrape, so the enriched label set is made once and found again by identity: the store then
+     * holds the same output instances across scrapes too, and a steady scrape allocates no label
+     * sets here. Rebuilt per batch from the previous one, so series a target stopped sending are
+     * forgotten after one scrape. Used by one target's scrape loop at a time.
+     */
+    private static final class EnrichedLabels {
+        final long epoch;
+        final Labels resource;
+        long lastUsedMillis;
+        IdentityHashMap<Labels, Labels> services = new IdentityHashMap<>();
+        IdentityHashMap<Labels, Labels> targets = new IdentityHashMap<>();
+        IdentityHashMap<Labels, Labels> nextServices;
+        IdentityHashMap<Labels, Labels> nextTargets;
+
+        EnrichedLabels(long epoch, Labels resource) {
+            this.epoch = epoch;
+            this.resource = resource;
+        }
+
+        void startBatch(long nowMillis) {
+            lastUsedMillis = nowMillis;
+            nextServices = new IdentityHashMap<>(services.size() + 16);
+            nextTargets = new IdentityHashMap<>(targets.size() + 16);
+        }
+
+        void endBatch() {
+            services = nextServices;
+            targets = nextTargets;
+            nextServices = null;
+            nextTargets = null;
+        }
+    }
+
     @Override
     public Batch process(Batch batch) {
         if (batch.failed()) {
+            enrichedByTarget.remove(batch.target());
             return batch;
         }
         if (resolver.refresh()) {
+            mappingEpoch.incrementAndGet();
+            enrichedByTarget.clear();
             targetSuffixes.clear();
             // Re-published below as the rules that still have several backends are met again.
             for (List<String> key : publishedBackends) {
@@ -74,11 +123,12 @@ public final class K8sAttributesProcessor implements Processor {
             publishedBackends.clear();
         }
         String[] dataplane = dataplaneLabels(batch.resource());
-        BatchWork work = new BatchWork(dataplane);
+        EnrichedLabels enriched = enrichedFor(batch);
+        BatchWork work = new BatchWork(dataplane, enriched);
         List<MetricFamily> out = new ArrayList<>(batch.families().size());
         boolean changed = false;
         for (MetricFamily f : batch.families()) {
-            MetricFamily g = f.name().equals(TARGET_HEALTH) ? enrichTargets(f, dataplane) : enrichServices(f, work);
+            MetricFamily g = f.name().equals(TARGET_HEALTH) ? enrichTargets(f, work) : enrichServices(f, work);
             changed |= g != f;
             out.add(g);
         }
@@ -86,6 +136,10 @@ public final class K8sAttributesProcessor implements Processor {
             if (work.unresolved[i] > 0) {
                 unresolvedCounters[i].inc(work.unresolved[i]);
             }
+        }
+        enriched.endBatch();
+        if (enriched.epoch == mappingEpoch.get()) {
+            enrichedByTarget.put(batch.target(), enriched);
         }
         Batch result = changed ? batch.withFamilies(out) : batch;
         latency.observe(result);
@@ -124,16 +178,41 @@ public final class K8sAttributesProcessor implements Processor {
         return status;
     }
 
+    private EnrichedLabels enrichedFor(Batch batch) {
+        long epoch = mappingEpoch.get();
+        EnrichedLabels e = enrichedByTarget.get(batch.target());
+        if (e == null || e.epoch != epoch || !e.resource.equals(batch.resource())) {
+            e = new EnrichedLabels(epoch, batch.resource());
+        }
+        e.startBatch(batch.timestampMillis());
+        forgetStaleTargets(batch.timestampMillis());
+        return e;
+    }
+
+    /**
+     * A target that discovery dropped sends no failed batch: its mapping goes once no batch of it
+     * came for an hour (checked at most once a minute).
+     */
+    private void forgetStaleTargets(long nowMillis) {
+        if (nowMillis - lastStaleCheckMillis < 60_000) {
+            return;
+        }
+        lastStaleCheckMillis = nowMillis;
+        enrichedByTarget.values().removeIf(e -> nowMillis - e.lastUsedMillis > 3_600_000);
+    }
+
     /** Per-batch state: suffix arrays per resolution, unresolved counts. */
     private final class BatchWork {
         final String[] dataplane;
+        final EnrichedLabels enriched;
         final Map<Resolution, String[]> suffixes = new IdentityHashMap<>();
         final long[] unresolved = new long[3];
         String lastName;
         Resolution lastResolution;
 
-        BatchWork(String[] dataplane) {
+        BatchWork(String[] dataplane, EnrichedLabels enriched) {
             this.dataplane = dataplane;
+            this.enriched = enriched;
         }
 
         Resolution resolve(String kongService) {
@@ -178,17 +257,37 @@ public final class K8sAttributesProcessor implements Processor {
                     continue;
                 }
             }
-            out.add(s.withLabels(rewrite(labels, idx, work.suffix(r, kongService))));
+            Labels enriched = work.enriched.services.get(labels);
+            if (enriched == null) {
+                // Families with the same labels (the three latency histograms) share one input set.
+                enriched = work.enriched.nextServices.get(labels);
+            }
+            if (enriched == null) {
+                enriched = rewrite(labels, idx, work.suffix(r, kongService), nameSets);
+            }
+            work.enriched.nextServices.put(labels, enriched);
+            out.add(s.withLabels(enriched));
         }
         return f.withSeries(out);
     }
 
-    private MetricFamily enrichTargets(MetricFamily f, String[] dataplane) {
+    private MetricFamily enrichTargets(MetricFamily f, BatchWork work) {
+        String[] dataplane = work.dataplane;
         List<Series> out = new ArrayList<>(f.series().size());
         for (Series s : f.series()) {
-            String target = s.labels().get("target");
-            String[] suffix = target == null ? dataplane : targetSuffixes.computeIfAbsent(target, t -> concat(targetLabels(t), dataplane));
-            out.add(suffix.length == 0 ? s : s.withLabels(rewrite(s.labels(), -1, suffix)));
+            Labels labels = s.labels();
+            Labels enriched = work.enriched.targets.get(labels);
+            if (enriched == null) {
+                enriched = work.enriched.nextTargets.get(labels);
+            }
+            if (enriched == null) {
+                String target = labels.get("target");
+                String[] suffix = target == null ? dataplane
+                        : targetSuffixes.computeIfAbsent(target, t -> concat(targetLabels(t), dataplane));
+                enriched = suffix.length == 0 ? labels : rewrite(labels, -1, suffix, nameSets);
+            }
+            work.enriched.nextTargets.put(labels, enriched);
+            out.add(s.withLabels(enriched));
         }
         return f.withSeries(out);
     }
@@ -227,7 +326,7 @@ public final class K8sAttributesProcessor implements Processor {
     }
 
     /** The input's labels with {@code service} renamed {@code kong_service}, minus any we set, plus the suffix pairs. */
-    static Labels rewrite(Labels in, int serviceIndex, String[] suffixPairs) {
+    static Labels rewrite(Labels in, int serviceIndex, String[] suffixPairs, LabelNameSets nameSets) {
         int n = in.size();
         int extra = suffixPairs.length / 2;
         String[] names = new String[n + extra];
@@ -251,7 +350,7 @@ public final class K8sAttributesProcessor implements Processor {
             names = java.util.Arrays.copyOf(names, k);
             values = java.util.Arrays.copyOf(values, k);
         }
-        return Labels.ofArrays(names, values);
+        return Labels.ofArrays(nameSets.share(names), values);
     }
 
     /** Labels this processor writes; a scraped label of the same name gives way (never two of one name). */

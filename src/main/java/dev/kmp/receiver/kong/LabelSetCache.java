@@ -1,5 +1,6 @@
 package dev.kmp.receiver.kong;
 
+import dev.kmp.model.LabelNameSets;
 import dev.kmp.model.Labels;
 import dev.kmp.receiver.kong.StringInterner.InternedString;
 import java.util.Arrays;
@@ -44,6 +45,8 @@ final class LabelSetCache extends GenerationalTable {
     }
 
     private final StringInterner strings;
+    /** Every series of a family has the same names: one names array per shape, not per label set. */
+    private final LabelNameSets nameSets = new LabelNameSets(4096);
     private Labels extraLabels = Labels.EMPTY;
     // Consecutive lines very often carry the same set (every bucket of a histogram series): the
     // previous line's block, le pair cut out, is compared in two byte ranges before any hashing.
@@ -118,7 +121,7 @@ final class LabelSetCache extends GenerationalTable {
             names = Arrays.copyOf(names, size);
             values = Arrays.copyOf(values, size);
         }
-        LabelSet added = new LabelSet(hash(b, pairs, skip), parts, Labels.ofArrays(names, values));
+        LabelSet added = new LabelSet(hash(b, pairs, skip), parts, Labels.ofArrays(nameSets.share(names), values));
         add(added);
         remember(added, b, pairs, skip);
         return added.labels;

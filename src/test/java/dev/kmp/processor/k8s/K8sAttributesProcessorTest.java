@@ -229,4 +229,41 @@ class K8sAttributesProcessorTest {
         Set<String> names = new HashSet<>(series(p.process(batch), "kong_bandwidth_bytes").get(0).keySet());
         assertTrue(names.containsAll(Set.of("kong_service", "route", "service", "namespace", "kubernetes_kind")));
     }
+
+    @Test
+    void enrichedLabelSetsAreMadeOnceAndRemadeWhenTheTagsChange() throws Exception {
+        ServiceTagDirectory tags = new ServiceTagDirectory();
+        Map<String, ObjectRef> refs = new HashMap<>();
+        FixtureCluster.read("/kong/kong-services.json").kongServiceTags()
+                .forEach((svc, t) -> refs.put(svc, ObjectRef.fromKongTags(t).orElseThrow()));
+        tags.publish("admin", refs);
+        K8sAttributesProcessor p = processor(Optional.empty(), tags, "keep");
+        KongTextParser parser = new KongTextParser(); // one parser: the same input label sets scrape after scrape
+        Batch first = p.process(scrapeWith(parser));
+        Batch second = p.process(scrapeWith(parser));
+        List<Series> a = allSeries(first);
+        List<Series> b = allSeries(second);
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertTrue(a.get(i).labels() == b.get(i).labels(), "a new label set for " + b.get(i).labels());
+        }
+
+        Map<String, ObjectRef> moved = new HashMap<>();
+        refs.forEach((svc, ref) -> moved.put(svc, new ObjectRef(ref.kind(), ref.group(), ref.version(), "moved", ref.name())));
+        tags.publish("admin", moved);
+        Batch third = p.process(scrapeWith(parser));
+        assertEquals("moved", first(third, "kong_upstream_latency_ms", "payments.payments-api.8080").get("namespace"));
+        assertEquals("payments", first(second, "kong_upstream_latency_ms", "payments.payments-api.8080").get("namespace"));
+    }
+
+    static Batch scrapeWith(KongTextParser parser) throws Exception {
+        try (InputStream in = K8sAttributesProcessorTest.class.getResourceAsStream("/kong/kong-small.prom")) {
+            return Batch.success(new TargetId("kong", URL), POD, 0,
+                    parser.parse(in, ParseOptions.plainText(Labels.of("dataplane_url", URL))).families());
+        }
+    }
+
+    static List<Series> allSeries(Batch b) {
+        return b.families().stream().flatMap(f -> f.series().stream()).toList();
+    }
 }
