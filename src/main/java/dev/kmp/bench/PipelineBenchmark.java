@@ -97,7 +97,7 @@ public final class PipelineBenchmark {
         ComponentContext context = new ComponentContext(selfMetrics, Clock.systemUTC());
         long seedStart = System.nanoTime();
         BenchProcessors enrichment = BenchProcessors.start(PayloadCache.cluster(options.services()), context);
-        System.out.printf(Locale.ROOT, "cluster: in-memory Kubernetes API seeded and cache synced in %.1f s%n",
+        System.out.printf(Locale.ROOT, "cluster: loopback Kubernetes API serving and cache synced in %.1f s%n",
                 (System.nanoTime() - seedStart) / 1e9);
         // The Kubernetes side (mock API server, informer stores) is in the baseline: it scales with
         // the cluster's objects, not with the series the pipeline keeps.
