@@ -9,6 +9,7 @@ import dev.kmp.model.TargetId;
 import dev.kmp.pipeline.BatchConsumer;
 import dev.kmp.pipeline.ComponentContext;
 import dev.kmp.pipeline.Processor;
+import dev.kmp.receiver.kong.HttpScrapeClient;
 import dev.kmp.receiver.kong.KongReceiver;
 import dev.kmp.receiver.kong.KongReceiverConfig;
 import dev.kmp.receiver.kong.KongReceiverFactory;
@@ -24,9 +25,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -143,14 +141,13 @@ public final class PipelineBenchmark {
         double[] parse = new double[options.iterations()];
         double[] resolve = new double[options.iterations()];
         double[] store = new double[options.iterations()];
-        HttpClient http = HttpClient.newHttpClient();
+        HttpScrapeClient http = new HttpScrapeClient(URI.create(url), "text/plain", "kmp-bench");
         KongTextParser parser = new KongTextParser();
         ParseOptions parseOptions = new ParseOptions(Labels.of("dataplane_url", url), 10_000_000, false);
         TargetId target = new TargetId("kong", url);
         for (int i = 0; i < fetch.length; i++) {
             long t0 = System.nanoTime();
-            try (InputStream in = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.ofInputStream()).body()) {
+            try (InputStream in = http.get(t0 + Duration.ofMinutes(1).toNanos()).body()) {
                 in.transferTo(OutputStream.nullOutputStream());
             }
             long t1 = System.nanoTime();
