@@ -10,37 +10,26 @@ import dev.kmp.pipeline.Processor;
 import dev.kmp.processor.k8s.K8sAttributesConfig;
 import dev.kmp.processor.k8s.K8sAttributesProcessorFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
-import java.net.InetAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The processors a benchmark cycle runs between receiver and exporter: the real
  * {@code k8sattributes} processor over a real {@link ClusterCache} (fabric8 informers) that
- * watches an in-memory Kubernetes API (fabric8's CRUD mock server, as the demo uses) seeded with
- * the payload's own objects, plus the Kong services' Admin API tags in the tag directory. So every
+ * lists and watches a loopback Kubernetes API ({@link SnapshotApiServer}) serving the payload's
+ * own objects, plus the Kong services' Admin API tags in the tag directory. So every
  * Kong name in the payload resolves, as it would in a cluster.
  */
 final class BenchProcessors implements AutoCloseable {
-    private final KubernetesMockServer server;
+    private final SnapshotApiServer server;
     private final KubernetesClient client;
     private final ClusterCache cache;
     private final List<Processor> processors;
 
-    private BenchProcessors(KubernetesMockServer server, KubernetesClient client, ClusterCache cache,
+    private BenchProcessors(SnapshotApiServer server, KubernetesClient client, ClusterCache cache,
                             List<Processor> processors) {
         this.server = server;
         this.client = client;
@@ -50,11 +39,13 @@ final class BenchProcessors implements AutoCloseable {
 
     /** Seeds the API, starts the cache and waits until it holds everything (nothing is measured before). */
     static BenchProcessors start(GeneratedCluster cluster, ComponentContext base) throws InterruptedException {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(), false);
-        server.init(InetAddress.getLoopbackAddress(), 0);
-        KubernetesClient client = server.createClient();
-        seedInParallel(client, cluster);
+        SnapshotApiServer server;
+        try {
+            server = SnapshotApiServer.start(DemoClusterSeeder.objects(cluster));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("the benchmark's Kubernetes API did not start", e);
+        }
+        KubernetesClient client = server.client();
         ClusterCache cache = new ClusterCache(client, List.of(), Duration.ZERO);
         cache.start();
         if (!cache.awaitSynced(Duration.ofMinutes(5))) {
@@ -82,41 +73,6 @@ final class BenchProcessors implements AutoCloseable {
         return new BenchProcessors(server, client, cache, List.of(k8s));
     }
 
-    /**
-     * The mock answers one request at a time per connection; writing the namespaces' objects from
-     * a few threads at once brings 5000 services' worth of objects in within a minute.
-     */
-    private static void seedInParallel(KubernetesClient client, GeneratedCluster cluster) throws InterruptedException {
-        int slices = 4;
-        List<Callable<Void>> work = new ArrayList<>();
-        for (int k = 0; k < slices; k++) {
-            int slice = k;
-            List<String> namespaces = new ArrayList<>();
-            for (int i = slice; i < cluster.namespaces().size(); i += slices) {
-                namespaces.add(cluster.namespaces().get(i));
-            }
-            GeneratedCluster part = new GeneratedCluster(namespaces,
-                    cluster.services().stream().filter(o -> namespaces.contains(o.namespace())).toList(),
-                    cluster.pods().stream().filter(o -> namespaces.contains(o.namespace())).toList(),
-                    cluster.ingresses().stream().filter(o -> namespaces.contains(o.namespace())).toList(),
-                    cluster.httpRoutes().stream().filter(o -> namespaces.contains(o.namespace())).toList(),
-                    List.of());
-            work.add(() -> {
-                new DemoClusterSeeder(client).seed(part);
-                return null;
-            });
-        }
-        try (ExecutorService pool = Executors.newFixedThreadPool(slices)) {
-            for (Future<Void> f : pool.invokeAll(work)) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    throw new IllegalStateException("seeding the benchmark's cluster failed", e.getCause());
-                }
-            }
-        }
-    }
-
     private static boolean holdsAll(ClusterCache cache, GeneratedCluster cluster) {
         for (GeneratedCluster.K8sService s : cluster.services()) {
             if (cache.service(s.namespace(), s.name()).isEmpty()) {
@@ -139,7 +95,7 @@ final class BenchProcessors implements AutoCloseable {
     public void close() {
         processors.forEach(Processor::shutdown);
         cache.close();
-        server.destroy();
         client.close();
+        server.close();
     }
 }

@@ -9,6 +9,7 @@ import dev.kmp.model.TargetId;
 import dev.kmp.pipeline.BatchConsumer;
 import dev.kmp.pipeline.ComponentContext;
 import dev.kmp.pipeline.Processor;
+import dev.kmp.receiver.kong.HttpScrapeClient;
 import dev.kmp.receiver.kong.KongReceiver;
 import dev.kmp.receiver.kong.KongReceiverConfig;
 import dev.kmp.receiver.kong.KongReceiverFactory;
@@ -24,9 +25,6 @@ import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -97,7 +95,7 @@ public final class PipelineBenchmark {
         ComponentContext context = new ComponentContext(selfMetrics, Clock.systemUTC());
         long seedStart = System.nanoTime();
         BenchProcessors enrichment = BenchProcessors.start(PayloadCache.cluster(options.services()), context);
-        System.out.printf(Locale.ROOT, "cluster: in-memory Kubernetes API seeded and cache synced in %.1f s%n",
+        System.out.printf(Locale.ROOT, "cluster: loopback Kubernetes API serving and cache synced in %.1f s%n",
                 (System.nanoTime() - seedStart) / 1e9);
         // The Kubernetes side (mock API server, informer stores) is in the baseline: it scales with
         // the cluster's objects, not with the series the pipeline keeps.
@@ -143,14 +141,13 @@ public final class PipelineBenchmark {
         double[] parse = new double[options.iterations()];
         double[] resolve = new double[options.iterations()];
         double[] store = new double[options.iterations()];
-        HttpClient http = HttpClient.newHttpClient();
+        HttpScrapeClient http = new HttpScrapeClient(URI.create(url), "text/plain", "kmp-bench");
         KongTextParser parser = new KongTextParser();
         ParseOptions parseOptions = new ParseOptions(Labels.of("dataplane_url", url), 10_000_000, false);
         TargetId target = new TargetId("kong", url);
         for (int i = 0; i < fetch.length; i++) {
             long t0 = System.nanoTime();
-            try (InputStream in = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.ofInputStream()).body()) {
+            try (InputStream in = http.get(t0 + Duration.ofMinutes(1).toNanos()).body()) {
                 in.transferTo(OutputStream.nullOutputStream());
             }
             long t1 = System.nanoTime();

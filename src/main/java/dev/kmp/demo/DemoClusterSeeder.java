@@ -47,9 +47,26 @@ public final class DemoClusterSeeder {
     }
 
     public void seed(GeneratedCluster cluster) {
-        cluster.namespaces().forEach(this::namespace);
+        for (HasMetadata object : objects(cluster)) {
+            if (object instanceof io.fabric8.kubernetes.api.model.Namespace ns) {
+                namespace(ns.getMetadata().getName());
+            } else {
+                apply(object);
+            }
+        }
+    }
+
+    /**
+     * The objects {@link #seed} writes, in the order it writes them (namespaces first). The
+     * benchmark serves them as fixed lists instead of writing them one by one into a mock API.
+     */
+    public static List<HasMetadata> objects(GeneratedCluster cluster) {
+        List<HasMetadata> out = new ArrayList<>();
+        for (String ns : cluster.namespaces()) {
+            out.add(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build());
+        }
         for (Pod p : cluster.pods()) {
-            apply(new PodBuilder().withNewMetadata().withNamespace(p.namespace()).withName(p.name()).withUid(p.uid())
+            out.add(new PodBuilder().withNewMetadata().withNamespace(p.namespace()).withName(p.name()).withUid(p.uid())
                     .withLabels(p.labels()).endMetadata()
                     .withNewSpec().withNodeName(p.nodeName()).addNewContainer().withName("app").withImage("app").endContainer().endSpec()
                     .withNewStatus().withPhase("Running").withPodIP(p.ip()).addNewPodIP(p.ip())
@@ -62,7 +79,7 @@ public final class DemoClusterSeeder {
                 b.editSpec().addNewPort().withName(port.name()).withPort(port.port()).withProtocol("TCP")
                         .withTargetPort(new IntOrString(port.targetPort())).endPort().endSpec();
             }
-            apply(b.build());
+            out.add(b.build());
             EndpointSliceBuilder slice = new EndpointSliceBuilder().withNewMetadata().withNamespace(s.namespace())
                     .withName(s.name() + "-" + Integer.toHexString(s.name().hashCode() & 0xfffff))
                     .addToLabels(SERVICE_NAME_LABEL, s.name()).endMetadata().withAddressType("IPv4");
@@ -74,7 +91,7 @@ public final class DemoClusterSeeder {
                         .withNewConditions().withReady(true).endConditions()
                         .withNewTargetRef().withKind("Pod").withNamespace(p.namespace()).withName(p.name()).endTargetRef().build());
             }
-            apply(slice.build());
+            out.add(slice.build());
         }
         for (Ingress i : cluster.ingresses()) {
             var backend = new io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackendBuilder().withName(i.serviceName());
@@ -83,7 +100,7 @@ public final class DemoClusterSeeder {
             } else {
                 backend.withNewPort().withName(i.servicePort()).endPort();
             }
-            apply(new IngressBuilder().withNewMetadata().withNamespace(i.namespace()).withName(i.name()).endMetadata()
+            out.add(new IngressBuilder().withNewMetadata().withNamespace(i.namespace()).withName(i.name()).endMetadata()
                     .withNewSpec().withIngressClassName("kong").addNewRule().withHost(i.host()).withNewHttp().addNewPath()
                     .withPath(i.path()).withPathType("Prefix").withNewBackend().withService(backend.build()).endBackend()
                     .endPath().endHttp().endRule().endSpec().build());
@@ -103,10 +120,11 @@ public final class DemoClusterSeeder {
                 }
                 rules.add(rb.build());
             }
-            apply(new HTTPRouteBuilder().withNewMetadata().withNamespace(r.namespace()).withName(r.name()).withUid(r.uid())
+            out.add(new HTTPRouteBuilder().withNewMetadata().withNamespace(r.namespace()).withName(r.name()).withUid(r.uid())
                     .endMetadata().withNewSpec().withHostnames(r.hostnames()).addNewParentRef().withName("kong").endParentRef()
                     .withRules(rules).endSpec().build());
         }
+        return out;
     }
 
     /**

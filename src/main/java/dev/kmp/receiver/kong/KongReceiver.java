@@ -7,7 +7,6 @@ import dev.kmp.pipeline.Receiver;
 import dev.kmp.pipeline.TargetStatus;
 import dev.kmp.telemetry.SelfMetrics;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,8 +27,7 @@ public final class KongReceiver implements Receiver {
     private final String id;
     private final KongReceiverConfig config;
     private final ComponentContext context;
-    private final HttpClient http;
-    /** Enforces the whole-scrape timeout: HttpClient's own timeout stops counting once headers arrive. */
+    /** Enforces the whole-scrape timeout, also against a body that trickles in without ever stalling. */
     private final ScheduledExecutorService deadlines;
     private final List<ScrapeLoop> loops = new ArrayList<>();
     /** Targets found by discovery, by URL; static targets keep their own loops above. */
@@ -44,12 +42,6 @@ public final class KongReceiver implements Receiver {
         this.id = id;
         this.config = config;
         this.context = context;
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
-                .build();
         this.deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "kong-receiver-deadlines-" + id);
             t.setDaemon(true);
@@ -57,7 +49,7 @@ public final class KongReceiver implements Receiver {
         });
         this.metrics = new ScrapeMetrics(context.selfMetrics());
         for (URI target : config.targets()) {
-            loops.add(new ScrapeLoop(id, target, config, http, deadlines, metrics, context.clock()));
+            loops.add(new ScrapeLoop(id, target, config, deadlines, metrics, context.clock()));
         }
     }
 
@@ -116,7 +108,7 @@ public final class KongReceiver implements Receiver {
         }
         for (Map.Entry<URI, Labels> e : targets.entrySet()) {
             if (!discovered.containsKey(e.getKey()) && !staticUrls.contains(e.getKey())) {
-                ScrapeLoop loop = new ScrapeLoop(id, e.getKey(), e.getValue(), config, http, deadlines, metrics, context.clock());
+                ScrapeLoop loop = new ScrapeLoop(id, e.getKey(), e.getValue(), config, deadlines, metrics, context.clock());
                 discovered.put(e.getKey(), loop);
                 loop.start(next, Duration.ZERO);
             }
@@ -153,7 +145,6 @@ public final class KongReceiver implements Receiver {
             all.forEach(ScrapeLoop::stop);
             all.forEach(ScrapeLoop::awaitStopped);
             deadlines.shutdownNow();
-            http.shutdownNow();
             for (ScrapeLoop l : all) {
                 metrics.forget(id, l.url());
             }

@@ -9,10 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -34,7 +30,8 @@ final class ScrapeLoop {
     private final String receiverId;
     private final URI url;
     private final KongReceiverConfig config;
-    private final HttpClient http;
+    /** The target's connection, kept alive between scrapes; used only by the thread running a scrape. */
+    private final HttpScrapeClient http;
     private final ScheduledExecutorService deadlines;
     private final KongReceiver.ScrapeMetrics metrics;
     private final Clock clock;
@@ -50,18 +47,18 @@ final class ScrapeLoop {
     private volatile Thread thread;
     private volatile TargetStatus status;
 
-    ScrapeLoop(String receiverId, URI url, KongReceiverConfig config, HttpClient http,
+    ScrapeLoop(String receiverId, URI url, KongReceiverConfig config,
                ScheduledExecutorService deadlines, KongReceiver.ScrapeMetrics metrics, Clock clock) {
-        this(receiverId, url, Labels.of("dataplane_url", url.toString()), config, http, deadlines, metrics, clock);
+        this(receiverId, url, Labels.of("dataplane_url", url.toString()), config, deadlines, metrics, clock);
     }
 
-    ScrapeLoop(String receiverId, URI url, Labels resource, KongReceiverConfig config, HttpClient http,
+    ScrapeLoop(String receiverId, URI url, Labels resource, KongReceiverConfig config,
                ScheduledExecutorService deadlines, KongReceiver.ScrapeMetrics metrics, Clock clock) {
         this.resource = resource;
         this.receiverId = receiverId;
         this.url = url;
         this.config = config;
-        this.http = http;
+        this.http = new HttpScrapeClient(url, ACCEPT, "kong-metrics-pipeline");
         this.deadlines = deadlines;
         this.metrics = metrics;
         this.clock = clock;
@@ -102,20 +99,19 @@ final class ScrapeLoop {
         if (t != null) {
             t.interrupt();
         }
+        http.abort();
     }
 
     void awaitStopped() {
         Thread t = thread;
-        if (t == null) {
-            return;
-        }
         try {
-            if (!t.join(Duration.ofSeconds(5))) {
+            if (t != null && !t.join(Duration.ofSeconds(5))) {
                 LOG.log(System.Logger.Level.WARNING, "scrape loop for {0} did not stop within 5s", url);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        http.close();
     }
 
     private void run(BatchConsumer next, Duration initialDelay) {
@@ -161,16 +157,20 @@ final class ScrapeLoop {
      */
     private static final class Watchdog {
         private final Thread scraper;
+        private final HttpScrapeClient http;
         private boolean done;
         volatile ScheduledFuture<?> future;
 
-        Watchdog(Thread scraper) {
+        Watchdog(Thread scraper, HttpScrapeClient http) {
             this.scraper = scraper;
+            this.http = http;
         }
 
         synchronized void fire() {
             if (!done) {
                 scraper.interrupt();
+                // A platform thread blocked in a socket read ignores interrupts; a closed socket ends the read.
+                http.abort();
             }
         }
 
@@ -187,26 +187,19 @@ final class ScrapeLoop {
         long startNanos = System.nanoTime();
         long startMillis = clock.millis();
         long deadlineNanos = startNanos + config.timeout().toNanos();
-        Watchdog watchdog = new Watchdog(Thread.currentThread());
+        Watchdog watchdog = new Watchdog(Thread.currentThread(), http);
         watchdog.future = deadlines.schedule(watchdog::fire, config.timeout().toNanos(), TimeUnit.NANOSECONDS);
         ScrapeError error = null;
         ParseResult result = null;
         try {
-            HttpRequest request = HttpRequest.newBuilder(url)
-                    .timeout(config.timeout())
-                    .header("Accept", ACCEPT)
-                    .header("Accept-Encoding", "gzip")
-                    .header("User-Agent", "kong-metrics-pipeline")
-                    .GET()
-                    .build();
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpScrapeClient.Response response = http.get(deadlineNanos);
             try (InputStream raw = response.body()) {
-                if (response.statusCode() != 200) {
-                    error = new ScrapeError("http_status", url + ": HTTP " + response.statusCode());
+                if (response.status() != 200) {
+                    error = new ScrapeError("http_status", url + ": HTTP " + response.status());
                 } else {
                     LimitedInputStream limitedRaw = new LimitedInputStream(raw, config.maxBodyBytes());
                     InputStream body = limitedRaw;
-                    String encoding = response.headers().firstValue("Content-Encoding").orElse("").toLowerCase(Locale.ROOT);
+                    String encoding = response.contentEncoding().toLowerCase(Locale.ROOT);
                     if (encoding.equals("gzip")) {
                         // Limit what gzip expands to as well: a small compressed body can hold a huge one.
                         body = new LimitedInputStream(new GZIPInputStream(limitedRaw, 64 * 1024), config.maxBodyBytes());
@@ -214,7 +207,7 @@ final class ScrapeLoop {
                         error = new ScrapeError("other", url + ": unsupported Content-Encoding " + encoding);
                     }
                     if (error == null) {
-                        String contentType = response.headers().firstValue("Content-Type").orElse("");
+                        String contentType = response.contentType();
                         boolean openMetrics = contentType.toLowerCase(Locale.ROOT).startsWith("application/openmetrics-text");
                         result = parser.parse(body, new ParseOptions(extraLabels, config.maxSamples(), openMetrics));
                     }
@@ -226,7 +219,7 @@ final class ScrapeLoop {
             error = new ScrapeError("sample_limit", url + ": " + e.getMessage());
         } catch (LimitedInputStream.BodyLimitException e) {
             error = new ScrapeError("body_limit", url + ": " + e.getMessage());
-        } catch (InterruptedException | IOException e) {
+        } catch (IOException e) {
             error = classify(e, System.nanoTime() - deadlineNanos >= 0);
         } finally {
             watchdog.disarm();
@@ -243,8 +236,7 @@ final class ScrapeLoop {
         if (!running) {
             return new ScrapeError("other", url + ": stopped");
         }
-        if (pastDeadline || e instanceof HttpTimeoutException || e instanceof InterruptedException
-                || e instanceof java.io.InterruptedIOException) {
+        if (pastDeadline || e instanceof java.io.InterruptedIOException) {
             return new ScrapeError("timeout", url + ": no complete answer within " + config.timeout().toMillis() + " ms");
         }
         Throwable cause = e;
