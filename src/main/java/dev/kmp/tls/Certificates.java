@@ -118,7 +118,15 @@ public final class Certificates {
 
     /** A PEM private key: PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted. The message never holds key bytes. */
     public static PrivateKey readPrivateKey(Path file) throws IOException {
-        try (PEMParser parser = new PEMParser(new StringReader(Files.readString(file, StandardCharsets.US_ASCII)))) {
+        return readPrivateKey(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
+    }
+
+    /**
+     * The same from PEM text (e.g. a Secret's {@code tls.key}); {@code source} names it in errors.
+     * cert-manager and openssl write PKCS#1 or SEC1 keys as often as PKCS#8: all three are read.
+     */
+    public static PrivateKey readPrivateKey(String pemText, String source) throws IOException {
+        try (PEMParser parser = new PEMParser(new StringReader(pemText))) {
             Object o = parser.readObject();
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             if (o instanceof PEMKeyPair pair) {
@@ -127,7 +135,7 @@ public final class Certificates {
             if (o instanceof PrivateKeyInfo info) {
                 return converter.getPrivateKey(info);
             }
-            throw new IOException(file + ": no unencrypted PEM private key found"
+            throw new IOException(source + ": no unencrypted PEM private key found"
                     + (o == null ? "" : " (found " + o.getClass().getSimpleName() + ")"));
         }
     }

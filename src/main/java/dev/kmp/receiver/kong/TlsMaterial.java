@@ -1,26 +1,23 @@
 package dev.kmp.receiver.kong;
 
+import dev.kmp.tls.Certificates;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,7 +30,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * The PEM bytes of a TLS client setup (CA bundle, client certificate chain, PKCS#8 key), read from
+ * The PEM bytes of a TLS client setup (CA bundle, client certificate chain, PKCS#8/PKCS#1/SEC1 key), read from
  * files or a Secret ({@code ca.crt}, {@code tls.crt}, {@code tls.key}), and the SSLContext made from
  * them. Reading is cheap and done on each Admin API refresh, so rotated certificates are used from
  * the next refresh on; {@link #fingerprint()} tells whether anything changed. Messages name files
@@ -132,31 +129,19 @@ final class TlsMaterial {
     }
 
     private static List<Certificate> certificates(byte[] pem, String what) throws GeneralSecurityException {
-        Collection<? extends Certificate> c = CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem));
-        if (c.isEmpty()) {
+        try {
+            return new ArrayList<>(Certificates.readCertificates(new String(pem, StandardCharsets.US_ASCII)));
+        } catch (CertificateException e) {
             throw new GeneralSecurityException(what + " holds no certificate");
         }
-        return new ArrayList<>(c);
     }
 
-    /** A PKCS#8 PEM key ({@code BEGIN PRIVATE KEY}), RSA or EC. */
     private static PrivateKey privateKey(byte[] pem) throws GeneralSecurityException {
-        String text = new String(pem, StandardCharsets.US_ASCII);
-        int begin = text.indexOf("-----BEGIN PRIVATE KEY-----");
-        int end = text.indexOf("-----END PRIVATE KEY-----");
-        if (begin < 0 || end < begin) {
-            throw new GeneralSecurityException("the key is not a PKCS#8 PEM key (BEGIN PRIVATE KEY)");
+        try {
+            return Certificates.readPrivateKey(new String(pem, StandardCharsets.US_ASCII), "the client key");
+        } catch (IOException e) {
+            throw new GeneralSecurityException(e.getMessage());
         }
-        byte[] der = Base64.getMimeDecoder().decode(text.substring(begin + 27, end));
-        PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
-        for (String alg : List.of("RSA", "EC", "Ed25519")) {
-            try {
-                return KeyFactory.getInstance(alg).generatePrivate(spec);
-            } catch (GeneralSecurityException e) {
-                // try the next algorithm
-            }
-        }
-        throw new GeneralSecurityException("the key is neither RSA, EC nor Ed25519");
     }
 
     private static String digest(byte[]... parts) {
