@@ -226,11 +226,21 @@ public final class KongTextParser {
 
     private void sample(byte[] b, int p, int end) throws ParseException, SampleLimitException {
         int nameStart = p;
-        int nameEnd = metricName(b, p, end, "expected a metric name or '#'");
+        int nameEnd;
+        SampleTarget target;
+        if (repeatsPreviousName(b, p, end)) {
+            nameEnd = p + previousNameLength;
+            target = previousTarget;
+        } else {
+            nameEnd = metricName(b, p, end, "expected a metric name or '#'");
+            target = null;
+        }
         if (++sampleLines > maxSamples) {
             throw new SampleLimitException(maxSamples, lines.lineNumber());
         }
-        SampleTarget target = target(b, nameStart, nameEnd);
+        if (target == null) {
+            target = target(b, nameStart, nameEnd);
+        }
 
         p = nameEnd;
         if (p < end && !ByteText.isBlank(b[p]) && b[p] != '{') {
@@ -303,6 +313,17 @@ public final class KongTextParser {
         }
         String boundText = strings.intern(b, leFrom, leTo).value;
         family.histogram(labels(b, le), accumulators).addBucket(bound, boundText, value, timestamp);
+    }
+
+    /**
+     * Whether the line at {@code p} starts with the previous sample's name, ended where a name
+     * ends: consecutive lines mostly repeat it, and a compare is cheaper than classifying bytes.
+     */
+    private boolean repeatsPreviousName(byte[] b, int p, int end) {
+        int nameEnd = p + previousNameLength;
+        return previousTarget != null && nameEnd < end
+                && !ByteText.isMetricNamePart(b[nameEnd])
+                && Arrays.equals(previousName, 0, previousNameLength, b, p, nameEnd);
     }
 
     /** Resolves a sample name to its family and role; consecutive lines mostly repeat the name. */

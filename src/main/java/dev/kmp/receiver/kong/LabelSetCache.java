@@ -55,6 +55,13 @@ final class LabelSetCache extends GenerationalTable {
     private int previousSplit;
     private int previousLength;
     private boolean previousSkipped;
+    // Kong writes its series in the same order scrape after scrape: the set looked up at the same
+    // step of the previous scrape is compared first, and only a mismatch pays for hashing and a
+    // probe into the table. Slot k holds the previous scrape's k-th set until this scrape's k-th
+    // lookup reads it as its guess and overwrites it with what it found.
+    private LabelSet[] order = new LabelSet[1024];
+    private int orderSize;
+    private int lookups;
 
     LabelSetCache(StringInterner strings) {
         this.strings = strings;
@@ -66,6 +73,8 @@ final class LabelSetCache extends GenerationalTable {
             extraLabels = extra;
             clear();
             previous = null;
+            Arrays.fill(order, 0, orderSize, null); // their Labels end with the old extra labels
+            orderSize = 0;
         }
     }
 
@@ -76,10 +85,16 @@ final class LabelSetCache extends GenerationalTable {
     Labels find(byte[] b, LabelPairs pairs, int skip) {
         LabelSet candidate = previous;
         if (candidate == null || !sameBlockAsPrevious(b, pairs, skip)) {
-            candidate = lookUp(hash(b, pairs, skip), b, pairs, skip);
-            if (candidate == null) {
-                return null;
+            LabelSet guess = lookups < orderSize ? order[lookups] : null;
+            if (guess != null && guess.matches(b, pairs, skip)) {
+                candidate = guess;
+            } else {
+                candidate = lookUp(hash(b, pairs, skip), b, pairs, skip);
+                if (candidate == null) {
+                    return null; // add() records the new set at this step
+                }
             }
+            record(candidate);
             remember(candidate, b, pairs, skip);
         }
         if (!isCurrent(candidate)) {
@@ -123,6 +138,7 @@ final class LabelSetCache extends GenerationalTable {
         }
         LabelSet added = new LabelSet(hash(b, pairs, skip), parts, Labels.ofArrays(nameSets.share(names), values));
         add(added);
+        record(added);
         remember(added, b, pairs, skip);
         return added.labels;
     }
@@ -154,14 +170,26 @@ final class LabelSetCache extends GenerationalTable {
         previous = set;
     }
 
+    private void record(LabelSet set) {
+        if (lookups == order.length) {
+            order = Arrays.copyOf(order, lookups * 2);
+        }
+        order[lookups++] = set;
+    }
+
     void startScrape() {
         nextGeneration();
         previous = null;
+        lookups = 0;
     }
 
     void endScrape() {
         sweep();
         previous = null;
+        // Steps past this scrape's last lookup (a scrape that failed half-way) still hold sets of
+        // the scrape before, which the sweep may have dropped: a guess must always be in the table.
+        Arrays.fill(order, lookups, Math.max(lookups, orderSize), null);
+        orderSize = lookups;
     }
 
     private static int indexOf(String[] names, int size, String name) {

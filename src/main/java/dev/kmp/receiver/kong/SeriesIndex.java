@@ -34,10 +34,15 @@ final class SeriesIndex {
                 return position;
             }
             int position = slot - 1;
-            if (hashes[position] == hash && labelSets[position].equals(labels) && Objects.equals(names[position], name)) {
+            // The parser hands out one Labels instance per label set, so identity settles nearly every hit.
+            if (hashes[position] == hash && sameLabels(labelSets[position], labels) && Objects.equals(names[position], name)) {
                 return ~position;
             }
         }
+    }
+
+    private static boolean sameLabels(Labels a, Labels b) {
+        return a == b || a.equals(b);
     }
 
     int size() {

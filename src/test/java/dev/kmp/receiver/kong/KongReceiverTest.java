@@ -117,7 +117,9 @@ class KongReceiverTest {
         // The timeout leaves room for a loaded machine; the slow target waits 30 s, far past it.
         start(new KongReceiverConfig(Duration.ofMillis(1500), Duration.ofMillis(1200), targets, 256L << 20, 2_000_000));
 
-        await("every target scraped", () -> receiver.targets().stream().allMatch(t -> t.lastScrapeMillis() > 0));
+        // A target's status is updated before its batch reaches the consumer: wait for both.
+        await("every target scraped and its batch delivered", () -> receiver.targets().stream().allMatch(t -> t.lastScrapeMillis() > 0)
+                && targets.stream().allMatch(t -> latest.containsKey(new TargetId("kong", t.toString()))));
         Map<String, TargetStatus> byUrl = receiver.targets().stream().collect(Collectors.toMap(TargetStatus::url, t -> t));
 
         assertTrue(byUrl.get(kong.url("/ok")).up(), byUrl.get(kong.url("/ok")).toString());

@@ -477,6 +477,35 @@ class KongTextParserTest {
     }
 
     @Test
+    void seriesInAnotherOrderThanTheScrapeBefore() throws Exception {
+        // The label-set cache first tries the set of the same step in the previous scrape.
+        String a = "m{s=\"a\"} 1\n", b = "m{s=\"b\"} 2\n", c = "m{s=\"c\"} 3\n", d = "m{s=\"d\"} 4\n";
+        String h = "# TYPE h histogram\nh_bucket{s=\"a\",le=\"1\"} 1\nh_bucket{s=\"a\",le=\"+Inf\"} 2\nh_count{s=\"a\"} 2\n";
+        String[] bodies = {a + b + c + h, c + b + a + h, d + a + b + c + h, h + a + c, b + h + a + b, a + b + c + h};
+        for (String text : bodies) {
+            ParseResult r = parse(text);
+            ParseResult fresh = new KongTextParser().parse(body(text), ParseOptions.plainText(Labels.EMPTY));
+            assertEquals(fresh.families(), r.families(), text);
+            assertEquals(fresh.duplicateSeries(), r.duplicateSeries(), text);
+        }
+    }
+
+    @Test
+    void aFailedScrapeLeavesNoStaleGuess() throws Exception {
+        String text = "m{s=\"a\"} 1\nm{s=\"b\"} 2\nm{s=\"c\"} 3\n";
+        parse(text);
+        // Fails at its second line: b and c are swept, though the previous scrape had them there.
+        assertThrows(ParseException.class, () -> parse("m{s=\"a\"} 1\nbroken{\n"));
+        ParseResult r = parse(text);
+        assertEquals(3, parser.cachedLabelSetCount());
+        assertEquals(3, r.families().get(0).series().size());
+        ParseResult again = parse(text);
+        for (int i = 0; i < 3; i++) {
+            assertSame(r.families().get(0).series().get(i).labels(), again.families().get(0).series().get(i).labels());
+        }
+    }
+
+    @Test
     void changingExtraLabelsRebuildsLabels() throws Exception {
         ParseResult a = parser.parse(body("m{x=\"1\"} 1\n"), ParseOptions.plainText(Labels.of("dataplane_url", "a")));
         ParseResult b = parser.parse(body("m{x=\"1\"} 1\n"), ParseOptions.plainText(Labels.of("dataplane_url", "b")));
