@@ -32,6 +32,7 @@ import dev.kmp.server.HttpRoutes;
 import dev.kmp.server.ServiceStatus;
 import dev.kmp.server.TokenReviewAccess;
 import dev.kmp.tls.Certificates;
+import dev.kmp.telemetry.JsonLogFormatter;
 import dev.kmp.telemetry.JvmMetrics;
 import dev.kmp.telemetry.SelfMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -70,7 +71,8 @@ public final class Main {
     }
 
     /** Parsed command line. */
-    record Args(boolean validate, boolean demo, boolean help, boolean version, String config, String pipelines, Integer port) {
+    record Args(boolean validate, boolean demo, boolean help, boolean version, String config, String pipelines, Integer port,
+                String logFormat) {
         static Args parse(String[] argv) {
             boolean validate = false;
             boolean demo = false;
@@ -79,6 +81,7 @@ public final class Main {
             String config = null;
             String pipelines = null;
             Integer port = null;
+            String logFormat = System.getenv().getOrDefault("KMP_LOG_FORMAT", "text");
             for (int i = 0; i < argv.length; i++) {
                 String a = argv[i];
                 switch (a) {
@@ -88,6 +91,7 @@ public final class Main {
                     case "--version" -> version = true;
                     case "--config" -> config = value(argv, ++i, a);
                     case "--pipelines" -> pipelines = value(argv, ++i, a);
+                    case "--log-format" -> logFormat = value(argv, ++i, a);
                     case "--port" -> {
                         String v = value(argv, ++i, a);
                         try {
@@ -99,7 +103,10 @@ public final class Main {
                     default -> throw new IllegalArgumentException("unknown argument '" + a + "' (see --help)");
                 }
             }
-            return new Args(validate, demo, help, version, config, pipelines, port);
+            if (!logFormat.equals("text") && !logFormat.equals("json")) {
+                throw new IllegalArgumentException("--log-format takes text or json, not '" + logFormat + "'");
+            }
+            return new Args(validate, demo, help, version, config, pipelines, port, logFormat);
         }
 
         private static String value(String[] argv, int i, String flag) {
@@ -121,6 +128,7 @@ public final class Main {
               --pipelines PATH    a pipeline file, or a directory whose *.yaml files merge into one
               --port N            main port for /metrics, /status, /healthz, /readyz (default 8080)
               --demo              run the embedded demo: a simulated Kong scraped by pipelines/demo.yaml
+              --log-format F      text (default) or json: one JSON object per log line (also KMP_LOG_FORMAT)
               validate            check the pipeline files; prints FILE:LINE: key.path: problem; exit 1 on errors
             """;
 
@@ -169,6 +177,11 @@ public final class Main {
         }
 
         LogConfig.configureRuntime();
+        if (args.logFormat().equals("json")) {
+            for (java.util.logging.Handler h : java.util.logging.Logger.getLogger("").getHandlers()) {
+                h.setFormatter(new JsonLogFormatter());
+            }
+        }
         SimulatedKong demoKong = null;
         DemoKubernetes demoK8s = null;
         if (args.demo()) {
@@ -332,6 +345,17 @@ public final class Main {
         String base = "http://127.0.0.1:" + server.port();
         out.println("kong-metrics-pipeline " + version() + " listening on " + service.host() + ":" + server.port());
         out.println("  pipelines: " + service.pipelinesPath());
+        for (var p : runtime.current().pipelines()) {
+            out.println("    " + p.id() + ": " + String.join(", ", p.receivers())
+                    + (p.processors().isEmpty() ? "" : " -> " + String.join(" -> ", p.processors()))
+                    + " -> " + String.join(", ", p.exporters()));
+        }
+        runtime.exporterStatus().forEach((id, st) -> {
+            if (st.get("port") != null) {
+                out.println("  " + id + ": port " + st.get("port") + (Boolean.TRUE.equals(st.get("serving")) ? "" : " (not serving)"));
+            }
+        });
+        out.println("  main port access: " + access.describe() + (service.tls().enabled() ? ", HTTPS" : ""));
         if (kong != null) {
             out.println("  demo: simulated Kong at " + kong.metricsUrl());
         }

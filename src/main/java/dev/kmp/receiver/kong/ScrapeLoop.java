@@ -267,7 +267,14 @@ final class ScrapeLoop {
             metrics.samples.labels(receiverId, target).set(result.sampleLines());
             metrics.duplicates.labels(receiverId, target).set(result.duplicateSeries());
             long series = result.families().stream().mapToLong(f -> f.series().size()).sum();
+            TargetStatus before = status;
             status = new TargetStatus(receiverId, target, true, startMillis, seconds, result.sampleLines(), series, null, null);
+            // One log line per state change: the first good scrape, and a recovery after failures.
+            if (before.lastScrapeMillis() == 0) {
+                LOG.log(System.Logger.Level.INFO, "target up: {0} ({1} samples, {2} series)", target, result.sampleLines(), series);
+            } else if (!before.up()) {
+                LOG.log(System.Logger.Level.INFO, "target up again: {0} (was down: {1})", target, before.lastErrorReason());
+            }
             next.consume(Batch.success(targetId, resource, startMillis, result.families()));
         } else {
             if (!running) {
