@@ -1,5 +1,6 @@
 package dev.kmp.telemetry;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -29,24 +30,6 @@ public final class JsonLogFormatter extends Formatter {
     }
 
     private static StringBuilder field(StringBuilder b, String name, String value) {
-        b.append('"').append(name).append("\":\"");
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"');
+        return b.append('"').append(name).append("\":\"").append(JsonStringEncoder.getInstance().quoteAsString(value)).append('"');
     }
 }
