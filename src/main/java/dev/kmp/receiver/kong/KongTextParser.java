@@ -48,6 +48,8 @@ public final class KongTextParser {
     private final LabelSetCache labelSets = new LabelSetCache(strings);
     private final BucketLayouts bucketLayouts = new BucketLayouts();
     private final LabelPairs pairs = new LabelPairs();
+    private final BucketRun run = new BucketRun();
+    private final LeBounds leBounds = new LeBounds(strings);
     private final List<HistogramAccumulator> accumulatorPool = new ArrayList<>();
     private final FamilyBuilder.AccumulatorSource accumulators = this::accumulatorFor;
 
@@ -62,6 +64,10 @@ public final class KongTextParser {
     private byte[] previousName = new byte[128];
     private int previousNameLength;
     private SampleTarget previousTarget;
+    // The value and timestamp of the sample line being read (set by valueAndTimestamp).
+    private double lineValue;
+    private long lineTimestamp;
+    private String leText; // the text of the latest leBound()
 
     public KongTextParser() {
         this(DEFAULT_MAX_LINE_BYTES);
@@ -110,6 +116,7 @@ public final class KongTextParser {
         sampleLines = 0;
         duplicateSeries = 0;
         previousTarget = null;
+        run.stop();
     }
 
     private ParseResult finish() {
@@ -137,6 +144,7 @@ public final class KongTextParser {
         }
         accumulatorsInUse = 0;
         previousTarget = null;
+        run.stop();
         lines.release();
     }
 
@@ -154,6 +162,7 @@ public final class KongTextParser {
     /** Handles a line starting with '#' at {@code p}; returns true at {@code # EOF}. */
     private boolean comment(byte[] b, int p, int end) throws ParseException {
         previousTarget = null; // a HELP or TYPE can change what a sample name resolves to
+        run.stop();
         int wordStart = ByteText.skipBlanks(b, p + 1, end);
         int wordEnd = ByteText.skipNonBlanks(b, wordStart, end);
         if (ByteText.is(b, wordStart, wordEnd, "HELP")) {
@@ -225,6 +234,30 @@ public final class KongTextParser {
     // ---- sample lines ----
 
     private void sample(byte[] b, int p, int end) throws ParseException, SampleLimitException {
+        int leEnd = run.leEnd(b, p, end);
+        if (leEnd >= 0) {
+            nextBucketOfRun(b, p, leEnd, end);
+        } else {
+            anySample(b, p, end);
+        }
+    }
+
+    /** Most lines of a Kong body: the next bucket of the series the previous line was a bucket of. */
+    private void nextBucketOfRun(byte[] b, int p, int leEnd, int end) throws ParseException, SampleLimitException {
+        countSampleLine();
+        valueAndTimestamp(b, ByteText.skipBlanks(b, leEnd + run.suffixLength(), end), end);
+        int leFrom = run.leStart(p);
+        double bound = leBound(b, leFrom, leEnd);
+        run.histogram().addBucket(bound, leText, lineValue, lineTimestamp);
+    }
+
+    private void countSampleLine() throws SampleLimitException {
+        if (++sampleLines > maxSamples) {
+            throw new SampleLimitException(maxSamples, lines.lineNumber());
+        }
+    }
+
+    private void anySample(byte[] b, int p, int end) throws ParseException, SampleLimitException {
         int nameStart = p;
         int nameEnd;
         SampleTarget target;
@@ -235,9 +268,7 @@ public final class KongTextParser {
             nameEnd = metricName(b, p, end, "expected a metric name or '#'");
             target = null;
         }
-        if (++sampleLines > maxSamples) {
-            throw new SampleLimitException(maxSamples, lines.lineNumber());
-        }
+        countSampleLine();
         if (target == null) {
             target = target(b, nameStart, nameEnd);
         }
@@ -248,49 +279,69 @@ public final class KongTextParser {
         }
         p = ByteText.skipBlanks(b, p, end);
         pairs.clear();
+        Role role = target.role();
+        Labels guessed = null;
         if (p < end && b[p] == '{') { // a value never starts with '{', so "name {" is unambiguous
-            p = ByteText.skipBlanks(b, labelBlock(b, p, end), end);
+            int blockEnd = role == Role.BUCKET || role == Role.DROP ? -1 : labelSets.matchGuess(b, p, end);
+            if (blockEnd >= 0) {
+                guessed = labelSets.matched();
+            } else {
+                blockEnd = labelBlock(b, p, end);
+            }
+            p = ByteText.skipBlanks(b, blockEnd, end);
         }
-        if (p == end) {
-            throw error(p, "expected a value");
+        valueAndTimestamp(b, p, end);
+        double value = lineValue;
+        long timestamp = lineTimestamp;
+        if (role != Role.BUCKET) {
+            run.stop();
         }
-        int valueStart = p;
-        p = ByteText.skipNonBlanks(b, p, end);
-        double value = value(b, valueStart, p);
-        p = ByteText.skipBlanks(b, p, end);
-        long timestamp = Series.NO_TIMESTAMP;
-        if (p < end && b[p] != '#') {
-            int timestampStart = p;
-            p = ByteText.skipNonBlanks(b, p, end);
-            timestamp = timestamp(b, timestampStart, p);
-            p = ByteText.skipBlanks(b, p, end);
-        }
-        // OpenMetrics exemplars (" # {...} value") carry nothing the model keeps.
-        if (p < end && !(openMetrics && b[p] == '#')) {
-            throw error(p, timestamp == Series.NO_TIMESTAMP
-                    ? "expected a timestamp or end of line after the value"
-                    : "expected end of line after the timestamp");
-        }
-
-        switch (target.role()) {
+        switch (role) {
             case SCALAR -> {
-                if (target.family().addScalar(target.sampleName(), labels(b, -1), value, timestamp)) {
+                Labels labels = guessed != null ? guessed : labels(b, -1);
+                if (target.family().addScalar(target.sampleName(), labels, value, timestamp)) {
                     duplicateSeries++;
                 }
             }
             case BUCKET -> bucket(b, nameStart, target.family(), value, timestamp);
             case COUNT -> {
-                if (target.family().histogram(labels(b, -1), accumulators).setCount(value, timestamp)) {
+                Labels labels = guessed != null ? guessed : labels(b, -1);
+                if (target.family().histogram(labels, accumulators).setCount(value, timestamp)) {
                     duplicateSeries++;
                 }
             }
             case SUM -> {
-                if (target.family().histogram(labels(b, -1), accumulators).setSum(value, timestamp)) {
+                Labels labels = guessed != null ? guessed : labels(b, -1);
+                if (target.family().histogram(labels, accumulators).setSum(value, timestamp)) {
                     duplicateSeries++;
                 }
             }
             case DROP -> {
             }
+        }
+    }
+
+    /** Reads the value, and the timestamp if any, from {@code p} to the end of the line. */
+    private void valueAndTimestamp(byte[] b, int p, int end) throws ParseException {
+        if (p == end) {
+            throw error(p, "expected a value");
+        }
+        int valueStart = p;
+        p = ByteText.skipNonBlanks(b, p, end);
+        lineValue = value(b, valueStart, p);
+        p = ByteText.skipBlanks(b, p, end);
+        lineTimestamp = Series.NO_TIMESTAMP;
+        if (p < end && b[p] != '#') {
+            int timestampStart = p;
+            p = ByteText.skipNonBlanks(b, p, end);
+            lineTimestamp = timestamp(b, timestampStart, p);
+            p = ByteText.skipBlanks(b, p, end);
+        }
+        // OpenMetrics exemplars (" # {...} value") carry nothing the model keeps.
+        if (p < end && !(openMetrics && b[p] == '#')) {
+            throw error(p, lineTimestamp == Series.NO_TIMESTAMP
+                    ? "expected a timestamp or end of line after the value"
+                    : "expected end of line after the timestamp");
         }
     }
 
@@ -302,17 +353,29 @@ public final class KongTextParser {
         }
         int leFrom = pairs.valueFrom(le);
         int leTo = pairs.valueTo(le);
+        double bound = leBound(b, leFrom, leTo);
+        HistogramAccumulator series = family.histogram(labels(b, le), accumulators);
+        series.addBucket(bound, leText, value, timestamp);
+        run.start(b, nameStart, leFrom, leTo, pairs.blockTo(), series);
+    }
+
+    /** The bound written as {@code b[from, to)}; also sets {@link #leText}. */
+    private double leBound(byte[] b, int from, int to) throws ParseException {
+        if (leBounds.find(b, from, to)) {
+            leText = leBounds.text();
+            return leBounds.bound();
+        }
         double bound;
         try {
-            bound = ByteNumbers.parseDouble(b, leFrom, leTo);
+            bound = ByteNumbers.parseDouble(b, from, to);
         } catch (NumberFormatException e) {
             bound = Double.NaN;
         }
         if (Double.isNaN(bound)) {
-            throw error(leFrom, "invalid 'le' value '" + text(b, leFrom, leTo) + "'");
+            throw error(from, "invalid 'le' value '" + text(b, from, to) + "'");
         }
-        String boundText = strings.intern(b, leFrom, leTo).value;
-        family.histogram(labels(b, le), accumulators).addBucket(bound, boundText, value, timestamp);
+        leText = leBounds.remember(b, from, to, bound);
+        return bound;
     }
 
     /**

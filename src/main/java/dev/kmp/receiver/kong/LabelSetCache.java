@@ -2,45 +2,37 @@ package dev.kmp.receiver.kong;
 
 import dev.kmp.model.LabelNameSets;
 import dev.kmp.model.Labels;
-import dev.kmp.receiver.kong.StringInterner.InternedString;
 import java.util.Arrays;
 
 /**
- * {@link Labels} keyed by the raw bytes of a label block (minus the pair a histogram bucket's
- * {@code le} takes), so that a series seen in the previous scrape gets the very same Labels
- * instance: no decoding, no new arrays, and exporters can compare by identity.
+ * {@link Labels} keyed by the raw bytes of a label block, so that a series seen in the previous
+ * scrape gets the very same Labels instance: no decoding, no new arrays, and exporters can
+ * compare by identity.
  *
- * <p>An entry keeps no copy of the block: it compares the block pair by pair against the raw
- * bytes of its interned names and values, which are shared with every other entry.
+ * <p>The key of a block is its bytes as written, braces included, with the {@code le} pair of a
+ * histogram bucket (and one separator next to it) cut out: {@code {a="1",le="5"}} and the
+ * {@code _count} line's {@code {a="1"}} share one entry. Each entry keeps its key in one array,
+ * so checking a candidate is a single range compare, with no pointer chasing through the names
+ * and values.
+ *
+ * <p>Kong writes its series in the same order scrape after scrape: the set found at the same
+ * step of the previous scrape is tried first, and only a mismatch pays for hashing and a probe.
+ * A line that is not a bucket can even be checked against that guess before its label block is
+ * tokenised ({@link #matchGuess}).
  */
 final class LabelSetCache extends GenerationalTable {
     private static final class LabelSet extends Entry {
-        final InternedString[] parts; // name, value, name, value, ... as written, le excluded
+        final byte[] key;
         final Labels labels;
 
-        LabelSet(int hash, InternedString[] parts, Labels labels) {
+        LabelSet(int hash, byte[] key, Labels labels) {
             super(hash);
-            this.parts = parts;
+            this.key = key;
             this.labels = labels;
         }
 
-        boolean matches(byte[] b, LabelPairs pairs, int skip) {
-            int n = pairs.count() - (skip >= 0 ? 1 : 0);
-            if (parts.length != 2 * n) {
-                return false;
-            }
-            int k = 0;
-            for (int i = 0; i < pairs.count(); i++) {
-                if (i == skip) {
-                    continue;
-                }
-                if (!parts[k].matches(b, pairs.nameFrom(i), pairs.nameTo(i))
-                        || !parts[k + 1].matches(b, pairs.valueFrom(i), pairs.valueTo(i))) {
-                    return false;
-                }
-                k += 2;
-            }
-            return true;
+        boolean matches(byte[] b, int from, int to) {
+            return key.length == to - from && Arrays.equals(key, 0, key.length, b, from, to);
         }
     }
 
@@ -48,20 +40,15 @@ final class LabelSetCache extends GenerationalTable {
     /** Every series of a family has the same names: one names array per shape, not per label set. */
     private final LabelNameSets nameSets = new LabelNameSets(4096);
     private Labels extraLabels = Labels.EMPTY;
-    // Consecutive lines very often carry the same set (every bucket of a histogram series): the
-    // previous line's block, le pair cut out, is compared in two byte ranges before any hashing.
-    private LabelSet previous;
-    private byte[] previousBlock = new byte[256];
-    private int previousSplit;
-    private int previousLength;
-    private boolean previousSkipped;
-    // Kong writes its series in the same order scrape after scrape: the set looked up at the same
-    // step of the previous scrape is compared first, and only a mismatch pays for hashing and a
-    // probe into the table. Slot k holds the previous scrape's k-th set until this scrape's k-th
-    // lookup reads it as its guess and overwrites it with what it found.
+    // The key of the current line, assembled from the block's bytes around the cut-out le pair.
+    private byte[] key = new byte[256];
+    private int keyLength;
+    // Slot k holds the previous scrape's k-th set until this scrape's k-th lookup reads it as its
+    // guess and overwrites it with what it found.
     private LabelSet[] order = new LabelSet[1024];
     private int orderSize;
     private int lookups;
+    private Labels matched; // of the latest successful matchGuess
 
     LabelSetCache(StringInterner strings) {
         this.strings = strings;
@@ -72,10 +59,30 @@ final class LabelSetCache extends GenerationalTable {
         if (!extra.equals(extraLabels)) {
             extraLabels = extra;
             clear();
-            previous = null;
             Arrays.fill(order, 0, orderSize, null); // their Labels end with the old extra labels
             orderSize = 0;
         }
+    }
+
+    /**
+     * Whether the label block starting at {@code b[from]} ('{') is exactly the key guessed for this
+     * step; returns the position after its '}', or -1. On a match {@link #matched()} holds its
+     * Labels. Only for lines without an le pair to cut out: equal bytes tokenise to equal pairs,
+     * so a match needs no tokenising at all.
+     */
+    int matchGuess(byte[] b, int from, int end) {
+        LabelSet guess = lookups < orderSize ? order[lookups] : null;
+        if (guess == null || end - from < guess.key.length
+                || !Arrays.equals(guess.key, 0, guess.key.length, b, from, from + guess.key.length)) {
+            return -1;
+        }
+        found(guess);
+        matched = guess.labels;
+        return from + guess.key.length;
+    }
+
+    Labels matched() {
+        return matched;
     }
 
     /**
@@ -83,33 +90,19 @@ final class LabelSetCache extends GenerationalTable {
      * when this label set is new; then call {@link #add} after validating the pairs.
      */
     Labels find(byte[] b, LabelPairs pairs, int skip) {
-        LabelSet candidate = previous;
-        if (candidate == null || !sameBlockAsPrevious(b, pairs, skip)) {
-            LabelSet guess = lookups < orderSize ? order[lookups] : null;
-            if (guess != null && guess.matches(b, pairs, skip)) {
-                candidate = guess;
-            } else {
-                candidate = lookUp(hash(b, pairs, skip), b, pairs, skip);
-                if (candidate == null) {
-                    return null; // add() records the new set at this step
-                }
-            }
-            record(candidate);
-            remember(candidate, b, pairs, skip);
+        buildKey(b, pairs, skip);
+        LabelSet guess = lookups < orderSize ? order[lookups] : null;
+        LabelSet set = guess != null && guess.matches(key, 0, keyLength) ? guess : lookUp(ByteText.hash(key, 0, keyLength));
+        if (set == null) {
+            return null; // add() records the new set at this step
         }
-        if (!isCurrent(candidate)) {
-            touch(candidate);
-            for (InternedString s : candidate.parts) {
-                strings.touch(s);
-            }
-        }
-        return candidate.labels;
+        found(set);
+        return set.labels;
     }
 
-    /** Builds, caches and returns the Labels of the current line (see {@link #find}). */
+    /** Builds, caches and returns the Labels of the line last given to {@link #find}. */
     Labels add(byte[] b, LabelPairs pairs, int skip) {
         int n = pairs.count() - (skip >= 0 ? 1 : 0);
-        InternedString[] parts = new InternedString[2 * n];
         String[] names = new String[n + extraLabels.size()];
         String[] values = new String[names.length];
         int k = 0;
@@ -117,10 +110,8 @@ final class LabelSetCache extends GenerationalTable {
             if (i == skip) {
                 continue;
             }
-            parts[2 * k] = strings.intern(b, pairs.nameFrom(i), pairs.nameTo(i));
-            parts[2 * k + 1] = strings.intern(b, pairs.valueFrom(i), pairs.valueTo(i));
-            names[k] = parts[2 * k].value;
-            values[k] = parts[2 * k + 1].value;
+            names[k] = strings.intern(b, pairs.nameFrom(i), pairs.nameTo(i)).value;
+            values[k] = strings.intern(b, pairs.valueFrom(i), pairs.valueTo(i)).value;
             k++;
         }
         int size = k;
@@ -136,38 +127,31 @@ final class LabelSetCache extends GenerationalTable {
             names = Arrays.copyOf(names, size);
             values = Arrays.copyOf(values, size);
         }
-        LabelSet added = new LabelSet(hash(b, pairs, skip), parts, Labels.ofArrays(nameSets.share(names), values));
+        LabelSet added = new LabelSet(ByteText.hash(key, 0, keyLength), Arrays.copyOf(key, keyLength),
+                Labels.ofArrays(nameSets.share(names), values));
         add(added);
         record(added);
-        remember(added, b, pairs, skip);
         return added.labels;
     }
 
-    // Equal bytes around the skipped pair tokenize to equal pairs, so equal ranges mean equal sets.
-    private boolean sameBlockAsPrevious(byte[] b, LabelPairs pairs, int skip) {
-        if ((skip >= 0) != previousSkipped) {
-            return false;
-        }
-        int cut = skip >= 0 ? pairs.nameFrom(skip) : pairs.blockTo();
-        int resume = skip >= 0 ? pairs.valueTo(skip) + 1 : pairs.blockTo();
-        return Arrays.equals(previousBlock, 0, previousSplit, b, pairs.blockFrom(), cut)
-                && Arrays.equals(previousBlock, previousSplit, previousLength, b, resume, pairs.blockTo());
+    void startScrape() {
+        nextGeneration();
+        lookups = 0;
+        matched = null;
     }
 
-    private void remember(LabelSet set, byte[] b, LabelPairs pairs, int skip) {
-        int cut = skip >= 0 ? pairs.nameFrom(skip) : pairs.blockTo();
-        int resume = skip >= 0 ? pairs.valueTo(skip) + 1 : pairs.blockTo();
-        int first = cut - pairs.blockFrom();
-        int length = first + pairs.blockTo() - resume;
-        if (previousBlock.length < length) {
-            previousBlock = new byte[Math.max(length, previousBlock.length * 2)];
-        }
-        System.arraycopy(b, pairs.blockFrom(), previousBlock, 0, first);
-        System.arraycopy(b, resume, previousBlock, first, pairs.blockTo() - resume);
-        previousSplit = first;
-        previousLength = length;
-        previousSkipped = skip >= 0;
-        previous = set;
+    void endScrape() {
+        sweep();
+        matched = null;
+        // Steps past this scrape's last lookup (a scrape that failed half-way) still hold sets of
+        // the scrape before, which the sweep may have dropped: a guess must always be in the table.
+        Arrays.fill(order, lookups, Math.max(lookups, orderSize), null);
+        orderSize = lookups;
+    }
+
+    private void found(LabelSet set) {
+        touch(set);
+        record(set);
     }
 
     private void record(LabelSet set) {
@@ -177,19 +161,31 @@ final class LabelSetCache extends GenerationalTable {
         order[lookups++] = set;
     }
 
-    void startScrape() {
-        nextGeneration();
-        previous = null;
-        lookups = 0;
-    }
-
-    void endScrape() {
-        sweep();
-        previous = null;
-        // Steps past this scrape's last lookup (a scrape that failed half-way) still hold sets of
-        // the scrape before, which the sweep may have dropped: a guess must always be in the table.
-        Arrays.fill(order, lookups, Math.max(lookups, orderSize), null);
-        orderSize = lookups;
+    /**
+     * The key of the current line: the block as written, minus the pair {@code skip} with the
+     * separator after it (or, for the last pair, the one before it), so the rest stays a valid block.
+     */
+    private void buildKey(byte[] b, LabelPairs pairs, int skip) {
+        int from = pairs.blockFrom();
+        int to = pairs.blockTo();
+        int cut = to;
+        int resume = to;
+        if (skip >= 0) {
+            cut = pairs.nameFrom(skip);
+            resume = pairs.valueTo(skip) + 1; // after the closing quote
+            int next = ByteText.skipBlanks(b, resume, to);
+            if (b[next] == ',') {
+                resume = ByteText.skipBlanks(b, next + 1, to);
+            } else if (skip > 0) {
+                cut = pairs.valueTo(skip - 1) + 1;
+            }
+        }
+        keyLength = (cut - from) + (to - resume);
+        if (key.length < keyLength) {
+            key = new byte[Math.max(keyLength, key.length * 2)];
+        }
+        System.arraycopy(b, from, key, 0, cut - from);
+        System.arraycopy(b, resume, key, cut - from, to - resume);
     }
 
     private static int indexOf(String[] names, int size, String name) {
@@ -201,19 +197,7 @@ final class LabelSetCache extends GenerationalTable {
         return -1;
     }
 
-    private static int hash(byte[] b, LabelPairs pairs, int skip) {
-        // Seeded with the kept pair count so a bucket line and its _count line share one entry.
-        long h = pairs.count() - (skip >= 0 ? 1 : 0);
-        for (int i = 0; i < pairs.count(); i++) {
-            if (i != skip) {
-                h = ByteText.mix(h, b, pairs.nameFrom(i), pairs.nameTo(i));
-                h = ByteText.mix(h, b, pairs.valueFrom(i), pairs.valueTo(i));
-            }
-        }
-        return ByteText.finish(h);
-    }
-
-    private LabelSet lookUp(int hash, byte[] b, LabelPairs pairs, int skip) {
+    private LabelSet lookUp(int hash) {
         Entry[] slots = slots();
         int mask = slots.length - 1;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
@@ -221,7 +205,7 @@ final class LabelSetCache extends GenerationalTable {
             if (e == null) {
                 return null;
             }
-            if (e.hash == hash && ((LabelSet) e).matches(b, pairs, skip)) {
+            if (e.hash == hash && ((LabelSet) e).matches(key, 0, keyLength)) {
                 return (LabelSet) e;
             }
         }

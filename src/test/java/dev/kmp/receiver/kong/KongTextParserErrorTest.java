@@ -52,6 +52,12 @@ class KongTextParserErrorTest {
             `# TYPE h histogram\\nh_bucket{a="b"} 1`  | 2    | 1      | histogram bucket without an 'le' label
             `# TYPE h histogram\\nh_bucket{le="x"} 1` | 2    | 14     | invalid 'le' value 'x'
             `# TYPE h histogram\\nh_bucket{le="NaN"} 1` | 2    | 14     | invalid 'le' value 'NaN'
+            `# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="x"} 2` | 3 | 14 | invalid 'le' value 'x'
+            `# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le=""} 2` | 3 | 14 | invalid 'le' value ''
+            `# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="2"} two` | 3 | 18 | invalid value 'two'
+            `# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="2"}` | 3 | 17 | expected a value
+            `# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="2"} 2 3 4` | 3 | 22 | expected end of line after the timestamp
+            `# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="2\\\\"} 2` | 3 | 14 | invalid 'le' value '2\\\\'
             m{a="größe"} 1 2 x                        | 1    | 18     | expected end of line after the timestamp
             a 1\\r\\nb{c="d"} 1 x                    | 2    | 12     | invalid timestamp 'x'
             """)
