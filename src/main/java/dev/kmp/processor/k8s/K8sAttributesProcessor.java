@@ -11,6 +11,7 @@ import dev.kmp.model.TargetId;
 import dev.kmp.pipeline.Processor;
 import dev.kmp.telemetry.SelfMetrics;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code target_namespace}, {@code target_service} from the EndpointSlices.
  *
  * <p>Hot path: one resolver lookup per distinct Kong service name per batch (consecutive series
- * share the previous answer) and one identity lookup per series: the enriched label set of a
+ * share the previous answer) and one identity compare per series: the enriched label set of a
  * series is made when the series first appears and reused while the parser hands out the same
  * input label set; nothing per sample.
  */
@@ -73,19 +74,23 @@ public final class K8sAttributesProcessor implements Processor {
 
     /**
      * The parser hands out the very same input {@link Labels} instance for a series scrape after
-     * scrape, so the enriched label set is made once and found again by identity: the store then
-     * holds the same output instances across scrapes too, and a steady scrape allocates no label
-     * sets here. Rebuilt per batch from the previous one, so series a target stopped sending are
-     * forgotten after one scrape. Used by one target's scrape loop at a time.
+     * scrape, and Kong writes its series in the same order every time: so the enriched label set
+     * of the series at position i of a family is, nearly always, the one made for position i of
+     * the previous batch, found by one identity compare on two arrays. Only a batch whose series
+     * moved or are new builds an identity map of what is known (and that map lives for the batch
+     * only). The store then holds the same output instances across scrapes too, a steady scrape
+     * allocates no label sets here, and series a target stopped sending are forgotten after one
+     * batch. Used by one target's scrape loop at a time.
      */
     private static final class EnrichedLabels {
         final long epoch;
         final Labels resource;
         long lastUsedMillis;
-        IdentityHashMap<Labels, Labels> services = new IdentityHashMap<>();
-        IdentityHashMap<Labels, Labels> targets = new IdentityHashMap<>();
-        IdentityHashMap<Labels, Labels> nextServices;
-        IdentityHashMap<Labels, Labels> nextTargets;
+        Map<String, Positions> previous = new HashMap<>();
+        Map<String, Positions> current;
+        // Built on the batch's first miss.
+        IdentityHashMap<Labels, Labels> known;
+        IdentityHashMap<Labels, Labels> knownTargets;
 
         EnrichedLabels(long epoch, Labels resource) {
             this.epoch = epoch;
@@ -94,15 +99,77 @@ public final class K8sAttributesProcessor implements Processor {
 
         void startBatch(long nowMillis) {
             lastUsedMillis = nowMillis;
-            nextServices = new IdentityHashMap<>(services.size() + 16);
-            nextTargets = new IdentityHashMap<>(targets.size() + 16);
+            current = new HashMap<>();
+            known = null;
+            knownTargets = null;
         }
 
         void endBatch() {
-            services = nextServices;
-            targets = nextTargets;
-            nextServices = null;
-            nextTargets = null;
+            previous = current;
+            current = null;
+            known = null;
+            knownTargets = null;
+        }
+
+        /** Where this batch records the family's pairs; the previous batch's are {@link #before}. */
+        Positions start(String family, int size) {
+            Positions p = new Positions(size);
+            current.put(family, p);
+            return p;
+        }
+
+        Positions before(String family) {
+            return previous.getOrDefault(family, Positions.NONE);
+        }
+
+        /**
+         * The enriched set already made for this input, in the previous batch or earlier in this
+         * one, by families of the same kind (target health, or by service).
+         */
+        Labels known(Labels input, boolean targetHealth) {
+            if (known == null) {
+                known = new IdentityHashMap<>();
+                knownTargets = new IdentityHashMap<>();
+                for (Map<String, Positions> batch : List.of(previous, current)) {
+                    batch.forEach((family, p) -> {
+                        var map = family.equals(TARGET_HEALTH) ? knownTargets : known;
+                        for (int i = 0; i < p.size; i++) {
+                            map.put(p.inputs[i], p.outputs[i]);
+                        }
+                    });
+                }
+            }
+            return (targetHealth ? knownTargets : known).get(input);
+        }
+
+        void record(Positions p, Labels input, Labels output, boolean targetHealth) {
+            p.add(input, output);
+            if (known != null) {
+                (targetHealth ? knownTargets : known).put(input, output);
+            }
+        }
+    }
+
+    /** Input and enriched label sets of one family in the order of its series. */
+    private static final class Positions {
+        static final Positions NONE = new Positions(0);
+        final Labels[] inputs;
+        final Labels[] outputs;
+        int size;
+
+        Positions(int capacity) {
+            inputs = new Labels[capacity];
+            outputs = new Labels[capacity];
+        }
+
+        void add(Labels input, Labels output) {
+            inputs[size] = input;
+            outputs[size++] = output;
+        }
+
+        /** The enriched set at position i in this batch's order, when its input is the very same. */
+        Labels at(int i, Labels input) {
+            return i < size && inputs[i] == input ? outputs[i] : null;
         }
     }
 
@@ -242,6 +309,8 @@ public final class K8sAttributesProcessor implements Processor {
             return f; // Kong writes one label set per family: no service label on the first, none at all
         }
         List<Series> out = new ArrayList<>(series.size());
+        Positions before = work.enriched.before(f.name());
+        Positions now = work.enriched.start(f.name(), series.size());
         for (Series s : series) {
             Labels labels = s.labels();
             int idx = indexOf(labels, SERVICE);
@@ -257,15 +326,15 @@ public final class K8sAttributesProcessor implements Processor {
                     continue;
                 }
             }
-            Labels enriched = work.enriched.services.get(labels);
+            Labels enriched = before.at(now.size, labels);
             if (enriched == null) {
-                // Families with the same labels (the three latency histograms) share one input set.
-                enriched = work.enriched.nextServices.get(labels);
+                // Families with the same labels (the three latency histograms) share one enriched set.
+                enriched = work.enriched.known(labels, false);
             }
             if (enriched == null) {
                 enriched = rewrite(labels, idx, work.suffix(r, kongService), nameSets);
             }
-            work.enriched.nextServices.put(labels, enriched);
+            work.enriched.record(now, labels, enriched, false);
             out.add(s.withLabels(enriched));
         }
         return f.withSeries(out);
@@ -274,11 +343,13 @@ public final class K8sAttributesProcessor implements Processor {
     private MetricFamily enrichTargets(MetricFamily f, BatchWork work) {
         String[] dataplane = work.dataplane;
         List<Series> out = new ArrayList<>(f.series().size());
+        Positions before = work.enriched.before(f.name());
+        Positions now = work.enriched.start(f.name(), f.series().size());
         for (Series s : f.series()) {
             Labels labels = s.labels();
-            Labels enriched = work.enriched.targets.get(labels);
+            Labels enriched = before.at(now.size, labels);
             if (enriched == null) {
-                enriched = work.enriched.nextTargets.get(labels);
+                enriched = work.enriched.known(labels, true);
             }
             if (enriched == null) {
                 String target = labels.get("target");
@@ -286,7 +357,7 @@ public final class K8sAttributesProcessor implements Processor {
                         : targetSuffixes.computeIfAbsent(target, t -> concat(targetLabels(t), dataplane));
                 enriched = suffix.length == 0 ? labels : rewrite(labels, -1, suffix, nameSets);
             }
-            work.enriched.nextTargets.put(labels, enriched);
+            work.enriched.record(now, labels, enriched, true);
             out.add(s.withLabels(enriched));
         }
         return f.withSeries(out);

@@ -16,11 +16,6 @@ final class FamilyBuilder {
     record SampleTarget(FamilyBuilder family, String sampleName, Role role) {
     }
 
-    /** Hands out reusable accumulators; owned by the parser. */
-    interface AccumulatorSource {
-        HistogramAccumulator accumulatorFor(Labels labels);
-    }
-
     final String declaredName;
     private String modelName;
     private DeclaredType type = DeclaredType.UNTYPED;
@@ -111,7 +106,7 @@ final class FamilyBuilder {
     }
 
     /** The histogram series with these labels (minus {@code le}), created on first use. */
-    HistogramAccumulator histogram(Labels labels, AccumulatorSource source) {
+    HistogramAccumulator histogram(Labels labels) {
         HistogramAccumulator last = lastHistogram;
         if (last != null && last.labels() == labels) {
             return last;
@@ -119,7 +114,7 @@ final class FamilyBuilder {
         int position = index.findOrAdd(null, labels);
         HistogramAccumulator h;
         if (position >= 0) {
-            h = source.accumulatorFor(labels);
+            h = new HistogramAccumulator(labels);
             histograms.add(h);
         } else {
             h = histograms.get(~position);

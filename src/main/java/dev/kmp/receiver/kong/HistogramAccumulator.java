@@ -8,38 +8,25 @@ import java.util.Comparator;
 
 /**
  * Collects one histogram series across Kong's three blocks (all buckets, then all counts, then
- * all sums). Reused from scrape to scrape by the parser, so its growable arrays are allocated
- * once; only the exact-size counts of the finished series are new.
+ * all sums). Lives for one scrape: keeping a pool of them between scrapes would hold a few hundred
+ * bytes per series in the heap for nothing but saving short-lived allocations.
  */
 final class HistogramAccumulator {
     private static final int INSERTION_SORT_LIMIT = 64;
 
-    private Labels labels;
+    private final Labels labels;
     private double[] upperBounds = new double[16];
     private String[] texts = new String[16];
     private double[] counts = new double[16];
     private int size;
     private boolean needsSort;
-    private double count;
-    private double sum;
+    private double count = Double.NaN;
+    private double sum = Double.NaN;
     private byte present;
-    private long timestampMillis;
+    private long timestampMillis = Series.NO_TIMESTAMP;
 
-    void reset(Labels newLabels) {
-        labels = newLabels;
-        size = 0;
-        needsSort = false;
-        count = Double.NaN;
-        sum = Double.NaN;
-        present = 0;
-        timestampMillis = Series.NO_TIMESTAMP;
-    }
-
-    /** Drops references to the last scrape's objects. */
-    void release() {
-        labels = null;
-        Arrays.fill(texts, 0, size, null);
-        size = 0;
+    HistogramAccumulator(Labels labels) {
+        this.labels = labels;
     }
 
     Labels labels() {

@@ -29,6 +29,7 @@ public final class HttpScrapeClient implements AutoCloseable {
     static final int MAX_HEADER_BYTES = 64 * 1024;
     static final int MAX_HEADERS = 100;
     private static final int BUFFER = 64 * 1024;
+    private static final int DIRECT_READ = 8 * 1024;
 
     private final String host;
     private final int port;
@@ -340,8 +341,8 @@ public final class HttpScrapeClient implements AutoCloseable {
                 pos += n;
                 return n;
             }
-            if (len >= buf.length) {
-                return socketRead(b, off, len);
+            if (len >= DIRECT_READ) {
+                return socketRead(b, off, len); // body bytes go straight into the caller's buffer
             }
             if (!fill()) {
                 return -1;

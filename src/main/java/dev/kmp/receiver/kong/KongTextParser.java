@@ -50,15 +50,12 @@ public final class KongTextParser {
     private final LabelPairs pairs = new LabelPairs();
     private final BucketRun run = new BucketRun();
     private final LeBounds leBounds = new LeBounds(strings);
-    private final List<HistogramAccumulator> accumulatorPool = new ArrayList<>();
-    private final FamilyBuilder.AccumulatorSource accumulators = this::accumulatorFor;
 
     // State of the body being read; reset by parse().
     private boolean openMetrics;
     private long maxSamples;
     private final Map<String, FamilyBuilder> families = new HashMap<>();
     private final List<FamilyBuilder> familiesInOrder = new ArrayList<>();
-    private int accumulatorsInUse;
     private int sampleLines;
     private int duplicateSeries;
     private byte[] previousName = new byte[128];
@@ -139,22 +136,9 @@ public final class KongTextParser {
         bucketLayouts.sweep();
         families.clear();
         familiesInOrder.clear();
-        for (int i = 0; i < accumulatorsInUse; i++) {
-            accumulatorPool.get(i).release();
-        }
-        accumulatorsInUse = 0;
         previousTarget = null;
         run.stop();
         lines.release();
-    }
-
-    private HistogramAccumulator accumulatorFor(Labels labels) {
-        if (accumulatorsInUse == accumulatorPool.size()) {
-            accumulatorPool.add(new HistogramAccumulator());
-        }
-        HistogramAccumulator h = accumulatorPool.get(accumulatorsInUse++);
-        h.reset(labels);
-        return h;
     }
 
     // ---- comment lines ----
@@ -306,13 +290,13 @@ public final class KongTextParser {
             case BUCKET -> bucket(b, nameStart, target.family(), value, timestamp);
             case COUNT -> {
                 Labels labels = guessed != null ? guessed : labels(b, -1);
-                if (target.family().histogram(labels, accumulators).setCount(value, timestamp)) {
+                if (target.family().histogram(labels).setCount(value, timestamp)) {
                     duplicateSeries++;
                 }
             }
             case SUM -> {
                 Labels labels = guessed != null ? guessed : labels(b, -1);
-                if (target.family().histogram(labels, accumulators).setSum(value, timestamp)) {
+                if (target.family().histogram(labels).setSum(value, timestamp)) {
                     duplicateSeries++;
                 }
             }
@@ -354,7 +338,7 @@ public final class KongTextParser {
         int leFrom = pairs.valueFrom(le);
         int leTo = pairs.valueTo(le);
         double bound = leBound(b, leFrom, leTo);
-        HistogramAccumulator series = family.histogram(labels(b, le), accumulators);
+        HistogramAccumulator series = family.histogram(labels(b, le));
         series.addBucket(bound, leText, value, timestamp);
         run.start(b, nameStart, leFrom, leTo, pairs.blockTo(), series);
     }

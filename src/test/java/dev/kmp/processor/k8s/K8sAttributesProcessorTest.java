@@ -256,6 +256,46 @@ class K8sAttributesProcessorTest {
         assertEquals("payments", first(second, "kong_upstream_latency_ms", "payments.payments-api.8080").get("namespace"));
     }
 
+    @Test
+    void seriesThatMovedOrAreNewGetTheirOwnEnrichedSets() {
+        ServiceTagDirectory tags = new ServiceTagDirectory();
+        tags.publish("admin", Map.of(
+                "a", new ObjectRef("Service", "", "v1", "ns", "svc-a"),
+                "b", new ObjectRef("Service", "", "v1", "ns", "svc-b"),
+                "c", new ObjectRef("Service", "", "v1", "ns", "svc-c"),
+                "d", new ObjectRef("Service", "", "v1", "ns", "svc-d")));
+        K8sAttributesProcessor p = processor(Optional.empty(), tags, "keep");
+        Map<String, Labels> in = new HashMap<>();
+        for (String svc : List.of("a", "b", "c", "d")) {
+            in.put(svc, Labels.of("service", svc, "route", "r", "dataplane_url", URL));
+        }
+        // Two families share the input sets, as Kong's latency histograms do.
+        Batch first = p.process(batchOf(in, List.of("a", "b", "c"), List.of("c", "a")));
+        Batch second = p.process(batchOf(in, List.of("c", "a", "d", "b"), List.of("b", "a", "c")));
+        Map<String, Labels> made = new HashMap<>();
+        for (Batch batch : List.of(first, second)) {
+            for (MetricFamily f : batch.families()) {
+                for (Series s : f.series()) {
+                    String svc = s.labels().get("kong_service");
+                    assertEquals("svc-" + svc, s.labels().get("service"), f.name() + " " + s.labels());
+                    Labels before = made.putIfAbsent(svc, s.labels());
+                    assertTrue(before == null || before == s.labels(), "one enriched set per input set: " + svc);
+                }
+            }
+        }
+        assertEquals(4, made.size());
+    }
+
+    private static Batch batchOf(Map<String, Labels> inputs, List<String> firstFamily, List<String> secondFamily) {
+        List<MetricFamily> families = new java.util.ArrayList<>();
+        int f = 0;
+        for (List<String> order : List.of(firstFamily, secondFamily)) {
+            List<Series> series = order.stream().<Series>map(svc -> new dev.kmp.model.ScalarSeries("m" + order.size(), inputs.get(svc), 1)).toList();
+            families.add(new MetricFamily("m" + f++, dev.kmp.model.MetricType.GAUGE, "", series));
+        }
+        return Batch.success(new TargetId("kong", URL), POD, 0, families);
+    }
+
     static Batch scrapeWith(KongTextParser parser) throws Exception {
         try (InputStream in = K8sAttributesProcessorTest.class.getResourceAsStream("/kong/kong-small.prom")) {
             return Batch.success(new TargetId("kong", URL), POD, 0,
