@@ -27,14 +27,16 @@ final class BenchProcessors implements AutoCloseable {
     private final SnapshotApiServer server;
     private final KubernetesClient client;
     private final ClusterCache cache;
+    private final ComponentContext context;
     private final List<Processor> processors;
 
     private BenchProcessors(SnapshotApiServer server, KubernetesClient client, ClusterCache cache,
-                            List<Processor> processors) {
+                            ComponentContext context) {
         this.server = server;
         this.client = client;
         this.cache = cache;
-        this.processors = processors;
+        this.context = context;
+        this.processors = List.of(k8sAttributes(context));
     }
 
     /** Seeds the API, starts the cache and waits until it holds everything (nothing is measured before). */
@@ -67,10 +69,18 @@ final class BenchProcessors implements AutoCloseable {
         tags.publish("bench-admin-api", byKongService);
         ComponentContext context = new ComponentContext(base.selfMetrics(), base.clock(), Optional.of(client),
                 Optional.of(cache), tags);
-        // The defaults a pipeline file's bare `k8sattributes: {}` gets: kgo labels, unresolved kept.
-        Processor k8s = new K8sAttributesProcessorFactory().create("k8sattributes",
+        return new BenchProcessors(server, client, cache, context);
+    }
+
+    // The defaults a pipeline file's bare `k8sattributes: {}` gets: kgo labels, unresolved kept.
+    private static Processor k8sAttributes(ComponentContext context) {
+        return new K8sAttributesProcessorFactory().create("k8sattributes",
                 new K8sAttributesConfig(K8sAttributesConfig.KGO, K8sAttributesConfig.KEEP), context);
-        return new BenchProcessors(server, client, cache, List.of(k8s));
+    }
+
+    /** New processors over the same cluster cache, with nothing made yet (for a second cold start). */
+    List<Processor> freshProcessors() {
+        return List.of(k8sAttributes(context));
     }
 
     private static boolean holdsAll(ClusterCache cache, GeneratedCluster cluster) {

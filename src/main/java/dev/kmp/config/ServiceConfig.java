@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * The service's own settings ({@code config/application.yaml}): the main port and who may read it,
- * where the pipeline files are and how often they are checked for changes, and the Kubernetes and
- * reconciler switches.
+ * where the pipeline files are and how often they are checked for changes, whether the scrape path
+ * is warmed up before the first scrape, and the Kubernetes and reconciler switches.
  */
 public record ServiceConfig(
         String host,
@@ -17,6 +17,7 @@ public record ServiceConfig(
         MainTls tls,
         String pipelinesPath,
         Duration reloadInterval,
+        boolean warmup,
         String kubernetesEnabled,
         List<String> kubernetesNamespaces,
         boolean reconcilerEnabled,
@@ -51,7 +52,7 @@ public record ServiceConfig(
 
     public static ServiceConfig defaults() {
         return new ServiceConfig("0.0.0.0", 8080, new Access("open", null, DEFAULT_PROTECTED_PATHS),
-                new MainTls(null, null, null), DEFAULT_PIPELINES, Duration.ofSeconds(5), "auto", List.of(), true, List.of());
+                new MainTls(null, null, null), DEFAULT_PIPELINES, Duration.ofSeconds(5), true, "auto", List.of(), true, List.of());
     }
 
     /** Reads and validates the service config; problems go to {@code root.problems()}. */
@@ -65,6 +66,7 @@ public record ServiceConfig(
         ConfigNode pipelines = root.map("pipelines");
         String path = pipelines.string("path", d.pipelinesPath());
         Duration reload = pipelines.duration("reload_interval", d.reloadInterval(), Duration.ZERO);
+        boolean warmup = pipelines.bool("warmup", d.warmup());
         ConfigNode k8s = root.map("kubernetes");
         String k8sEnabled = k8s.oneOf("enabled", d.kubernetesEnabled(), "auto", "true", "false");
         List<String> k8sNamespaces = k8s.stringList("namespaces");
@@ -72,7 +74,7 @@ public record ServiceConfig(
         boolean reconcilerEnabled = reconciler.bool("enabled", d.reconcilerEnabled());
         List<String> reconcilerNamespaces = reconciler.stringList("namespaces");
         root.reportUnknownKeys();
-        return new ServiceConfig(host, port, access, tls, path, reload, k8sEnabled, k8sNamespaces, reconcilerEnabled,
+        return new ServiceConfig(host, port, access, tls, path, reload, warmup, k8sEnabled, k8sNamespaces, reconcilerEnabled,
                 reconcilerNamespaces);
     }
 
@@ -115,12 +117,12 @@ public record ServiceConfig(
     }
 
     public ServiceConfig withPort(int newPort) {
-        return new ServiceConfig(host, newPort, access, tls, pipelinesPath, reloadInterval, kubernetesEnabled,
+        return new ServiceConfig(host, newPort, access, tls, pipelinesPath, reloadInterval, warmup, kubernetesEnabled,
                 kubernetesNamespaces, reconcilerEnabled, reconcilerNamespaces);
     }
 
     public ServiceConfig withPipelinesPath(String newPath) {
-        return new ServiceConfig(host, port, access, tls, newPath, reloadInterval, kubernetesEnabled,
+        return new ServiceConfig(host, port, access, tls, newPath, reloadInterval, warmup, kubernetesEnabled,
                 kubernetesNamespaces, reconcilerEnabled, reconcilerNamespaces);
     }
 }

@@ -1,6 +1,7 @@
 package dev.kmp.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,9 +71,19 @@ class ValueParsingTest {
         assertEquals(9090, c.port());
         assertEquals("/etc/kmp/pipelines", c.pipelinesPath());
         assertEquals(Duration.ofSeconds(5), c.reloadInterval());
+        assertTrue(c.warmup(), "the scrape path is warmed up unless switched off");
         assertEquals(List.of(
                 "application.yaml:6: kubernetes.enabled: 'maybe' is not one of auto, true, false",
                 "application.yaml:8: reconciler.enabeld: unknown key (did you mean 'enabled'?)"),
                 problems.all().stream().map(Problem::toString).toList());
+    }
+
+    @Test
+    void warmupCanBeSwitchedOff() {
+        Problems problems = new Problems();
+        ConfigNode root = YamlFiles.parse("application.yaml", "pipelines:\n  warmup: false\n", problems,
+                new EnvSubstitution(n -> null));
+        assertFalse(ServiceConfig.parse(root).warmup());
+        assertTrue(problems.all().isEmpty(), problems.all().toString());
     }
 }

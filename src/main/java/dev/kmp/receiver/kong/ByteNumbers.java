@@ -24,6 +24,20 @@ final class ByteNumbers {
      * exponent, {@code NaN}, {@code Inf}, {@code Infinity} (any case, optional sign).
      */
     static double parseDouble(byte[] b, int from, int to) {
+        if (to - from <= 15) { // Kong's counters and bucket counts: plain integers, exact as doubles
+            long v = 0;
+            int i = from;
+            for (; i < to; i++) {
+                int d = b[i] - '0';
+                if (d < 0 || d > 9) {
+                    break;
+                }
+                v = v * 10 + d;
+            }
+            if (i == to && i > from) {
+                return v;
+            }
+        }
         int p = from;
         if (p == to) {
             throw new NumberFormatException("empty");

@@ -101,7 +101,7 @@ final class LineReader {
     }
 
     private static int indexOfNewline(byte[] b, int from, int to) {
-        return ByteText.indexOfEither(b, from, to, (byte) '\n', (byte) '\n');
+        return ByteText.indexOf(b, from, to, (byte) '\n');
     }
 
     byte[] buffer() {
