@@ -114,9 +114,11 @@ public final class PipelineBenchmark {
                     warm.passes(), warm.payloadBytes() / 1e6, warm.took().toMillis());
         }
         // Warm-up: the JIT and the interner settle; the first cycle is reported on its own.
+        long firstGcBefore = gcMillis();
         long firstStart = System.nanoTime();
         receiver.scrapeOnce(chain);
         double firstMs = (System.nanoTime() - firstStart) / 1e6;
+        long firstGcMs = gcMillis() - firstGcBefore;
         requireUp(receiver);
         for (int i = 1; i < options.warmup(); i++) {
             receiver.scrapeOnce(chain);
@@ -190,9 +192,11 @@ public final class PipelineBenchmark {
         // which splits the first cycle's cost between compiling and building what is kept.
         KongReceiver secondReceiver = new KongReceiverFactory().create("kong-2", receiverConfig, context);
         PrometheusExporter secondExporter = new PrometheusExporter("prometheus-2", PrometheusExporterConfig.DEFAULTS, context);
+        long secondGcBefore = gcMillis();
         long secondStart = System.nanoTime();
         secondReceiver.scrapeOnce(new Chain(enrichment.freshProcessors(), secondExporter));
         double secondFirstMs = (System.nanoTime() - secondStart) / 1e6;
+        long secondGcMs = gcMillis() - secondGcBefore;
         requireUp(secondReceiver);
         secondReceiver.shutdown();
         secondExporter.shutdown();
@@ -200,8 +204,8 @@ public final class PipelineBenchmark {
         double cycleMs = median(cycle);
         System.out.printf(Locale.ROOT, "stages (median of %d): fetch %.1f ms, parse %.1f ms, resolve %.1f ms, store %.1f ms, render %.1f ms (%.1f MB)%n",
                 options.iterations(), median(fetch), median(parse), median(resolve), median(store), median(render), renderedBytes / 1e6);
-        System.out.printf(Locale.ROOT, "cycle: first %.1f ms (a second pipeline's first, JIT warm: %.1f ms), median %.1f ms, min %.1f ms, max %.1f ms; processors: %s%n",
-                firstMs, secondFirstMs, cycleMs, Arrays.stream(cycle).min().orElse(0), Arrays.stream(cycle).max().orElse(0),
+        System.out.printf(Locale.ROOT, "cycle: first %.1f ms (GC %d ms; a second pipeline's first, JIT warm: %.1f ms, GC %d ms), median %.1f ms, min %.1f ms, max %.1f ms; processors: %s%n",
+                firstMs, firstGcMs, secondFirstMs, secondGcMs, cycleMs, Arrays.stream(cycle).min().orElse(0), Arrays.stream(cycle).max().orElse(0),
                 processors.isEmpty() ? "none" : processors.stream().map(p -> p.getClass().getSimpleName()).toList());
         System.out.printf(Locale.ROOT, "RESULT services=%d samples=%d bytes=%d cycle_ms=%.1f ns_per_sample=%.0f mb_per_s=%.1f "
                         + "heap_bytes_per_series=%.0f alloc_bytes_per_cycle=%d render_ms=%.1f%n",
@@ -218,6 +222,15 @@ public final class PipelineBenchmark {
         if (!status.up()) {
             throw new IllegalStateException("the benchmark scrape failed: " + status.lastError());
         }
+    }
+
+    /** Time the collectors spent so far (pauses, for the stop-the-world collectors used here). */
+    private static long gcMillis() {
+        long total = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
     }
 
     static long usedHeapAfterGc() throws InterruptedException {

@@ -29,6 +29,8 @@ public final class LabelNameSets {
 
     private final ConcurrentHashMap<Key, String[]> shared = new ConcurrentHashMap<>();
     private final int maxShapes;
+    // Label sets come in runs of one shape (a family's series): the last answer is tried first.
+    private volatile String[] last;
 
     public LabelNameSets(int maxShapes) {
         this.maxShapes = maxShapes;
@@ -36,15 +38,20 @@ public final class LabelNameSets {
 
     /** The shared array equal to {@code names} (which becomes the shared one when it is the first). */
     public String[] share(String[] names) {
+        String[] recent = last;
+        if (recent != null && Arrays.equals(recent, names)) {
+            return recent;
+        }
         String[] found = shared.get(new Key(names));
-        if (found != null) {
-            return found;
+        if (found == null) {
+            if (shared.size() >= maxShapes) {
+                shared.clear();
+            }
+            String[] raced = shared.putIfAbsent(new Key(names), names);
+            found = raced != null ? raced : names;
         }
-        if (shared.size() >= maxShapes) {
-            shared.clear();
-        }
-        String[] raced = shared.putIfAbsent(new Key(names), names);
-        return raced != null ? raced : names;
+        last = found;
+        return found;
     }
 
     public int size() {

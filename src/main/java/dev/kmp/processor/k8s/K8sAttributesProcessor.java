@@ -91,14 +91,16 @@ public final class K8sAttributesProcessor implements Processor {
         // Built on the batch's first miss.
         IdentityHashMap<Labels, Labels> known;
         IdentityHashMap<Labels, Labels> knownTargets;
+        int seriesInBatch; // sizes the maps when they are built
 
         EnrichedLabels(long epoch, Labels resource) {
             this.epoch = epoch;
             this.resource = resource;
         }
 
-        void startBatch(long nowMillis) {
+        void startBatch(long nowMillis, int series) {
             lastUsedMillis = nowMillis;
+            seriesInBatch = series;
             current = new HashMap<>();
             known = null;
             knownTargets = null;
@@ -128,7 +130,7 @@ public final class K8sAttributesProcessor implements Processor {
          */
         Labels known(Labels input, boolean targetHealth) {
             if (known == null) {
-                known = new IdentityHashMap<>();
+                known = new IdentityHashMap<>(seriesInBatch);
                 knownTargets = new IdentityHashMap<>();
                 for (Map<String, Positions> batch : List.of(previous, current)) {
                     batch.forEach((family, p) -> {
@@ -251,7 +253,7 @@ public final class K8sAttributesProcessor implements Processor {
         if (e == null || e.epoch != epoch || !e.resource.equals(batch.resource())) {
             e = new EnrichedLabels(epoch, batch.resource());
         }
-        e.startBatch(batch.timestampMillis());
+        e.startBatch(batch.timestampMillis(), batch.families().stream().mapToInt(f -> f.series().size()).sum());
         forgetStaleTargets(batch.timestampMillis());
         return e;
     }

@@ -11,8 +11,7 @@ final class BucketLayouts extends GenerationalTable {
     private static final class Layout extends Entry {
         final BucketBounds bounds;
 
-        Layout(int hash, BucketBounds bounds) {
-            super(hash);
+        Layout(BucketBounds bounds) {
             this.bounds = bounds;
         }
 
@@ -37,20 +36,15 @@ final class BucketLayouts extends GenerationalTable {
             h = h * 31 + texts[i].hashCode();
         }
         int hash = ByteText.spread(h);
-        Entry[] slots = slots();
-        int mask = slots.length - 1;
-        for (int i = hash & mask; ; i = (i + 1) & mask) {
-            Entry e = slots[i];
-            if (e == null) {
-                break;
-            }
-            if (e.hash == hash && ((Layout) e).matches(upperBounds, texts, n)) {
-                touch(e);
-                return ((Layout) e).bounds;
+        for (int slot = firstCandidate(hash); slot >= 0; slot = nextCandidate(slot, hash)) {
+            Layout layout = (Layout) entryAt(slot);
+            if (layout.matches(upperBounds, texts, n)) {
+                touch(layout);
+                return layout.bounds;
             }
         }
-        Layout added = new Layout(hash, new BucketBounds(Arrays.copyOf(upperBounds, n), Arrays.copyOf(texts, n)));
-        add(added);
+        Layout added = new Layout(new BucketBounds(Arrays.copyOf(upperBounds, n), Arrays.copyOf(texts, n)));
+        add(added, hash);
         return added.bounds;
     }
 }

@@ -25,8 +25,7 @@ final class LabelSetCache extends GenerationalTable {
         final byte[] key;
         final Labels labels;
 
-        LabelSet(int hash, byte[] key, Labels labels) {
-            super(hash);
+        LabelSet(byte[] key, Labels labels) {
             this.key = key;
             this.labels = labels;
         }
@@ -43,6 +42,7 @@ final class LabelSetCache extends GenerationalTable {
     // The key of the current line, assembled from the block's bytes around the cut-out le pair.
     private byte[] key = new byte[256];
     private int keyLength;
+    private int keyHash; // of the key, once find() had to hash it; add() reuses it
     // Slot k holds the previous scrape's k-th set until this scrape's k-th lookup reads it as its
     // guess and overwrites it with what it found.
     private LabelSet[] order = new LabelSet[1024];
@@ -92,7 +92,13 @@ final class LabelSetCache extends GenerationalTable {
     Labels find(byte[] b, LabelPairs pairs, int skip) {
         buildKey(b, pairs, skip);
         LabelSet guess = lookups < orderSize ? order[lookups] : null;
-        LabelSet set = guess != null && guess.matches(key, 0, keyLength) ? guess : lookUp(ByteText.hash(key, 0, keyLength));
+        LabelSet set;
+        if (guess != null && guess.matches(key, 0, keyLength)) {
+            set = guess;
+        } else {
+            keyHash = ByteText.hash(key, 0, keyLength);
+            set = lookUp(keyHash);
+        }
         if (set == null) {
             return null; // add() records the new set at this step
         }
@@ -127,9 +133,8 @@ final class LabelSetCache extends GenerationalTable {
             names = Arrays.copyOf(names, size);
             values = Arrays.copyOf(values, size);
         }
-        LabelSet added = new LabelSet(ByteText.hash(key, 0, keyLength), Arrays.copyOf(key, keyLength),
-                Labels.ofArrays(nameSets.share(names), values));
-        add(added);
+        LabelSet added = new LabelSet(Arrays.copyOf(key, keyLength), Labels.ofArrays(nameSets.share(names), values));
+        add(added, keyHash);
         record(added);
         return added.labels;
     }
@@ -198,16 +203,12 @@ final class LabelSetCache extends GenerationalTable {
     }
 
     private LabelSet lookUp(int hash) {
-        Entry[] slots = slots();
-        int mask = slots.length - 1;
-        for (int i = hash & mask; ; i = (i + 1) & mask) {
-            Entry e = slots[i];
-            if (e == null) {
-                return null;
-            }
-            if (e.hash == hash && ((LabelSet) e).matches(key, 0, keyLength)) {
-                return (LabelSet) e;
+        for (int slot = firstCandidate(hash); slot >= 0; slot = nextCandidate(slot, hash)) {
+            LabelSet set = (LabelSet) entryAt(slot);
+            if (set.matches(key, 0, keyLength)) {
+                return set;
             }
         }
+        return null;
     }
 }

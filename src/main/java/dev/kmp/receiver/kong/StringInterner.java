@@ -11,8 +11,7 @@ final class StringInterner extends GenerationalTable {
         final byte[] raw;
         final String value;
 
-        InternedString(int hash, byte[] raw, String value) {
-            super(hash);
+        InternedString(byte[] raw, String value) {
             this.raw = raw;
             this.value = value;
         }
@@ -44,8 +43,8 @@ final class StringInterner extends GenerationalTable {
             touch(found);
             return found;
         }
-        InternedString added = new InternedString(hash, Arrays.copyOfRange(b, from, to), escapes.decode(b, from, to));
-        add(added);
+        InternedString added = new InternedString(Arrays.copyOfRange(b, from, to), escapes.decode(b, from, to));
+        add(added, hash);
         return added;
     }
 
@@ -55,16 +54,12 @@ final class StringInterner extends GenerationalTable {
     }
 
     private InternedString find(int hash, byte[] b, int from, int to) {
-        Entry[] slots = slots();
-        int mask = slots.length - 1;
-        for (int i = hash & mask; ; i = (i + 1) & mask) {
-            Entry e = slots[i];
-            if (e == null) {
-                return null;
-            }
-            if (e.hash == hash && ((InternedString) e).matches(b, from, to)) {
-                return (InternedString) e;
+        for (int slot = firstCandidate(hash); slot >= 0; slot = nextCandidate(slot, hash)) {
+            InternedString s = (InternedString) entryAt(slot);
+            if (s.matches(b, from, to)) {
+                return s;
             }
         }
+        return null;
     }
 }
