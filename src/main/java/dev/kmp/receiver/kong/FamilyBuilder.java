@@ -21,14 +21,21 @@ final class FamilyBuilder {
     private DeclaredType type = DeclaredType.UNTYPED;
     private boolean typed;
     private String help;
-    private final SeriesIndex index = new SeriesIndex();
+    private final SeriesIndex index;
     private final List<Series> scalars = new ArrayList<>();
     private final List<HistogramAccumulator> histograms = new ArrayList<>();
     private HistogramAccumulator lastHistogram;
     private int duplicateBuckets; // repeated bucket bounds, found by build()
 
-    FamilyBuilder(String declaredName) {
+    /** {@code expectedSeries}: how many the family had in the previous scrape (0 when new). */
+    FamilyBuilder(String declaredName, int expectedSeries) {
         this.declaredName = declaredName;
+        this.index = new SeriesIndex(expectedSeries);
+    }
+
+    /** Series so far (histograms count once, not per line). */
+    int seriesCount() {
+        return index.size();
     }
 
     DeclaredType type() {

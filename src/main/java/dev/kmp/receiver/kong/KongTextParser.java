@@ -56,6 +56,8 @@ public final class KongTextParser {
     private long maxSamples;
     private final Map<String, FamilyBuilder> families = new HashMap<>();
     private final List<FamilyBuilder> familiesInOrder = new ArrayList<>();
+    // Series per family in the last scrape that finished: sizes this scrape's indexes up front.
+    private Map<String, Integer> previousSeriesCounts = Map.of();
     private int sampleLines;
     private int duplicateSeries;
     private byte[] previousName = new byte[128];
@@ -117,6 +119,11 @@ public final class KongTextParser {
     }
 
     private ParseResult finish() {
+        Map<String, Integer> seriesCounts = new HashMap<>();
+        for (FamilyBuilder f : familiesInOrder) {
+            seriesCounts.put(f.declaredName, f.seriesCount());
+        }
+        previousSeriesCounts = seriesCounts;
         List<MetricFamily> result = new ArrayList<>(familiesInOrder.size());
         for (FamilyBuilder f : familiesInOrder) {
             MetricFamily family = f.build(bucketLayouts);
@@ -208,7 +215,7 @@ public final class KongTextParser {
     private FamilyBuilder declare(String name) {
         FamilyBuilder family = families.get(name);
         if (family == null) {
-            family = new FamilyBuilder(name);
+            family = new FamilyBuilder(name, previousSeriesCounts.getOrDefault(name, 0));
             families.put(name, family);
             familiesInOrder.add(family);
         }

@@ -6,15 +6,26 @@ import java.util.Objects;
 
 /**
  * Positions of the series of one family by (sample name, labels), to find duplicates and the
- * histogram a {@code _count} line belongs to. Open addressing over parallel arrays: no entry
- * object or boxed position per series.
+ * histogram a {@code _count} line belongs to. Open addressing over one {@code long[]} whose slots
+ * hold the hash and the position together, so a probe reads one array and looks at a series only
+ * when the hash matches; sized up front from the family's size in the previous scrape, so a
+ * steady scrape never rehashes. No entry object or boxed position per series.
  */
 final class SeriesIndex {
-    private int[] slots = new int[16]; // position + 1; 0 marks a free slot
-    private String[] names = new String[8];
-    private Labels[] labelSets = new Labels[8];
-    private int[] hashes = new int[8];
+    private long[] slots; // (hash << 32) | (position + 1); 0 marks a free slot
+    private String[] names;
+    private Labels[] labelSets;
     private int size;
+
+    SeriesIndex(int expectedSeries) {
+        int capacity = 16;
+        while (capacity < expectedSeries * 2 + 2) {
+            capacity *= 2;
+        }
+        slots = new long[capacity];
+        names = new String[Math.max(8, expectedSeries)];
+        labelSets = new Labels[names.length];
+    }
 
     /**
      * The position of the series: {@code size()} before the call when it is new (and now added),
@@ -24,52 +35,51 @@ final class SeriesIndex {
         int hash = ByteText.spread(labels.hashCode() * 31 + (name == null ? 0 : name.hashCode()));
         int mask = slots.length - 1;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
-            int slot = slots[i];
+            long slot = slots[i];
             if (slot == 0) {
-                int position = append(name, labels, hash);
-                slots[i] = position + 1;
+                int position = append(name, labels);
+                slots[i] = ((long) hash << 32) | (position + 1L);
                 if (size * 2 > slots.length) {
                     rehash();
                 }
                 return position;
             }
-            int position = slot - 1;
-            // The parser hands out one Labels instance per label set, so identity settles nearly every hit.
-            if (hashes[position] == hash && sameLabels(labelSets[position], labels) && Objects.equals(names[position], name)) {
-                return ~position;
+            if ((int) (slot >>> 32) == hash) {
+                int position = (int) slot - 1;
+                // The parser hands out one Labels instance per label set, so identity settles nearly every hit.
+                Labels existing = labelSets[position];
+                if ((existing == labels || existing.equals(labels)) && Objects.equals(names[position], name)) {
+                    return ~position;
+                }
             }
         }
-    }
-
-    private static boolean sameLabels(Labels a, Labels b) {
-        return a == b || a.equals(b);
     }
 
     int size() {
         return size;
     }
 
-    private int append(String name, Labels labels, int hash) {
+    private int append(String name, Labels labels) {
         if (size == names.length) {
             names = Arrays.copyOf(names, size * 2);
             labelSets = Arrays.copyOf(labelSets, size * 2);
-            hashes = Arrays.copyOf(hashes, size * 2);
         }
         names[size] = name;
         labelSets[size] = labels;
-        hashes[size] = hash;
         return size++;
     }
 
     private void rehash() {
-        int[] fresh = new int[slots.length * 2];
+        long[] fresh = new long[slots.length * 2];
         int mask = fresh.length - 1;
-        for (int position = 0; position < size; position++) {
-            int i = hashes[position] & mask;
-            while (fresh[i] != 0) {
-                i = (i + 1) & mask;
+        for (long slot : slots) {
+            if (slot != 0) {
+                int i = (int) (slot >>> 32) & mask;
+                while (fresh[i] != 0) {
+                    i = (i + 1) & mask;
+                }
+                fresh[i] = slot;
             }
-            fresh[i] = position + 1;
         }
         slots = fresh;
     }
