@@ -131,7 +131,7 @@ public final class K8sAttributesProcessor implements Processor {
         Labels known(Labels input, boolean targetHealth) {
             if (known == null) {
                 known = new IdentityHashMap<>(seriesInBatch);
-                knownTargets = new IdentityHashMap<>();
+                knownTargets = new IdentityHashMap<>(Math.max(16, seriesInBatch / 8));
                 for (Map<String, Positions> batch : List.of(previous, current)) {
                     batch.forEach((family, p) -> {
                         var map = family.equals(TARGET_HEALTH) ? knownTargets : known;
