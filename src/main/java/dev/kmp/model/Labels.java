@@ -45,6 +45,15 @@ public final class Labels {
         return ofArrays(n, v);
     }
 
+    /**
+     * Whether both hold the very same names array (as label sets of one shape do when their
+     * builder shares names through {@link LabelNameSets}): then their names are equal without
+     * comparing them.
+     */
+    public boolean sharesNamesWith(Labels other) {
+        return names == other.names;
+    }
+
     public int size() {
         return names.length;
     }

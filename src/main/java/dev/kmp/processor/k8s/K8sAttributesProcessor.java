@@ -92,6 +92,8 @@ public final class K8sAttributesProcessor implements Processor {
         IdentityHashMap<Labels, Labels> known;
         IdentityHashMap<Labels, Labels> knownTargets;
         int seriesInBatch; // sizes the maps when they are built
+        Positions lastServices = Positions.NONE;
+        Positions sibling = Positions.NONE;
 
         EnrichedLabels(long epoch, Labels resource) {
             this.epoch = epoch;
@@ -104,6 +106,8 @@ public final class K8sAttributesProcessor implements Processor {
             current = new HashMap<>();
             known = null;
             knownTargets = null;
+            lastServices = Positions.NONE;
+            sibling = Positions.NONE;
         }
 
         void endBatch() {
@@ -111,6 +115,8 @@ public final class K8sAttributesProcessor implements Processor {
             current = null;
             known = null;
             knownTargets = null;
+            lastServices = Positions.NONE;
+            sibling = Positions.NONE;
         }
 
         /** Where this batch records the family's pairs; the previous batch's are {@link #before}. */
@@ -118,6 +124,21 @@ public final class K8sAttributesProcessor implements Processor {
             Positions p = new Positions(size);
             current.put(family, p);
             return p;
+        }
+
+        /**
+         * Like {@link #start} for a family enriched by service; {@link #sibling()} is then the one
+         * started before it in this batch: Kong's three latency histograms carry the same series
+         * in the same order, so position i of one is position i of the other.
+         */
+        Positions startServices(String family, int size) {
+            sibling = lastServices;
+            lastServices = start(family, size);
+            return lastServices;
+        }
+
+        Positions sibling() {
+            return sibling;
         }
 
         Positions before(String family) {
@@ -292,6 +313,22 @@ public final class K8sAttributesProcessor implements Processor {
             return lastResolution;
         }
 
+        // Which input labels a rewrite keeps depends only on the names: one answer per shape.
+        private Labels lastShape;
+        private boolean[] lastKept;
+
+        Labels rewrite(Labels in, int serviceIndex, String[] suffixPairs) {
+            if (lastShape == null || !in.sharesNamesWith(lastShape)) {
+                boolean[] kept = new boolean[in.size()];
+                for (int i = 0; i < kept.length; i++) {
+                    kept[i] = !setByUs(in.name(i));
+                }
+                lastShape = in;
+                lastKept = kept;
+            }
+            return K8sAttributesProcessor.rewrite(in, serviceIndex, suffixPairs, lastKept, nameSets);
+        }
+
         String[] suffix(Resolution r, String kongService) {
             String[] s = suffixes.get(r);
             if (s == null) {
@@ -312,7 +349,8 @@ public final class K8sAttributesProcessor implements Processor {
         }
         List<Series> out = new ArrayList<>(series.size());
         Positions before = work.enriched.before(f.name());
-        Positions now = work.enriched.start(f.name(), series.size());
+        Positions now = work.enriched.startServices(f.name(), series.size());
+        Positions sibling = work.enriched.sibling();
         for (Series s : series) {
             Labels labels = s.labels();
             int idx = indexOf(labels, SERVICE);
@@ -331,10 +369,13 @@ public final class K8sAttributesProcessor implements Processor {
             Labels enriched = before.at(now.size, labels);
             if (enriched == null) {
                 // Families with the same labels (the three latency histograms) share one enriched set.
+                enriched = sibling.at(now.size, labels);
+            }
+            if (enriched == null) {
                 enriched = work.enriched.known(labels, false);
             }
             if (enriched == null) {
-                enriched = rewrite(labels, idx, work.suffix(r, kongService), nameSets);
+                enriched = work.rewrite(labels, idx, work.suffix(r, kongService));
             }
             work.enriched.record(now, labels, enriched, false);
             out.add(s.withLabels(enriched));
@@ -357,7 +398,7 @@ public final class K8sAttributesProcessor implements Processor {
                 String target = labels.get("target");
                 String[] suffix = target == null ? dataplane
                         : targetSuffixes.computeIfAbsent(target, t -> concat(targetLabels(t), dataplane));
-                enriched = suffix.length == 0 ? labels : rewrite(labels, -1, suffix, nameSets);
+                enriched = suffix.length == 0 ? labels : work.rewrite(labels, -1, suffix);
             }
             work.enriched.record(now, labels, enriched, true);
             out.add(s.withLabels(enriched));
@@ -398,20 +439,22 @@ public final class K8sAttributesProcessor implements Processor {
         return pairs.toArray(String[]::new);
     }
 
-    /** The input's labels with {@code service} renamed {@code kong_service}, minus any we set, plus the suffix pairs. */
-    static Labels rewrite(Labels in, int serviceIndex, String[] suffixPairs, LabelNameSets nameSets) {
+    /**
+     * The input's labels with {@code service} renamed {@code kong_service}, minus any we set
+     * ({@code kept[i]} false), plus the suffix pairs.
+     */
+    static Labels rewrite(Labels in, int serviceIndex, String[] suffixPairs, boolean[] kept, LabelNameSets nameSets) {
         int n = in.size();
         int extra = suffixPairs.length / 2;
         String[] names = new String[n + extra];
         String[] values = new String[n + extra];
         int k = 0;
         for (int i = 0; i < n; i++) {
-            String name = in.name(i);
             if (i == serviceIndex) {
                 names[k] = KONG_SERVICE;
                 values[k++] = in.value(i);
-            } else if (!setByUs(name)) {
-                names[k] = name;
+            } else if (kept[i]) {
+                names[k] = in.name(i);
                 values[k++] = in.value(i);
             }
         }

@@ -2,6 +2,7 @@ package dev.kmp.receiver.kong;
 
 import dev.kmp.model.LabelNameSets;
 import dev.kmp.model.Labels;
+import dev.kmp.receiver.kong.StringInterner.InternedString;
 import java.util.Arrays;
 
 /**
@@ -49,6 +50,9 @@ final class LabelSetCache extends GenerationalTable {
     private int orderSize;
     private int lookups;
     private Labels matched; // of the latest successful matchGuess
+    // The strings of the pairs of the latest new label set, by index (see part()).
+    private InternedString[] lastParts = new InternedString[16];
+    private int lastPartCount;
 
     LabelSetCache(StringInterner strings) {
         this.strings = strings;
@@ -116,8 +120,8 @@ final class LabelSetCache extends GenerationalTable {
             if (i == skip) {
                 continue;
             }
-            names[k] = strings.intern(b, pairs.nameFrom(i), pairs.nameTo(i)).value;
-            values[k] = strings.intern(b, pairs.valueFrom(i), pairs.valueTo(i)).value;
+            names[k] = part(2 * k, b, pairs.nameFrom(i), pairs.nameTo(i));
+            values[k] = part(2 * k + 1, b, pairs.valueFrom(i), pairs.valueTo(i));
             k++;
         }
         int size = k;
@@ -139,8 +143,30 @@ final class LabelSetCache extends GenerationalTable {
         return added.labels;
     }
 
+    /**
+     * The string written as {@code b[from, to)} at index {@code k} of the pairs (name, value, ...):
+     * new label sets come in runs sharing most of their names and values (a Kong service's routes,
+     * status codes, buckets), so the previous new set's string at the same index is compared
+     * first, and only a different one is looked up in the interner.
+     */
+    private String part(int k, byte[] b, int from, int to) {
+        if (k < lastPartCount && lastParts[k].matches(b, from, to)) {
+            return lastParts[k].value;
+        }
+        InternedString s = strings.intern(b, from, to);
+        if (k >= lastParts.length) {
+            lastParts = Arrays.copyOf(lastParts, Math.max(k + 1, lastParts.length * 2));
+        }
+        lastParts[k] = s;
+        lastPartCount = Math.max(lastPartCount, k + 1);
+        return s.value;
+    }
+
     void startScrape() {
         nextGeneration();
+        // Interned strings of an earlier scrape may have been swept: start this one's runs afresh.
+        Arrays.fill(lastParts, 0, lastPartCount, null);
+        lastPartCount = 0;
         lookups = 0;
         matched = null;
     }
