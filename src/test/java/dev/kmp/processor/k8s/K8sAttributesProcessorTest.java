@@ -270,8 +270,9 @@ class K8sAttributesProcessorTest {
             in.put(svc, Labels.of("service", svc, "route", "r", "dataplane_url", URL));
         }
         // Two families share the input sets, as Kong's latency histograms do.
-        Batch first = p.process(batchOf(in, List.of("a", "b", "c"), List.of("c", "a")));
-        Batch second = p.process(batchOf(in, List.of("c", "a", "d", "b"), List.of("b", "a", "c")));
+        // The third family repeats the first one's order, as Kong's latency histograms do.
+        Batch first = p.process(batchOf(in, List.of("a", "b", "c"), List.of("c", "a"), List.of("a", "b", "c")));
+        Batch second = p.process(batchOf(in, List.of("c", "a", "d", "b"), List.of("b", "a", "c"), List.of("c", "a", "d", "b")));
         Map<String, Labels> made = new HashMap<>();
         for (Batch batch : List.of(first, second)) {
             for (MetricFamily f : batch.families()) {
@@ -286,10 +287,11 @@ class K8sAttributesProcessorTest {
         assertEquals(4, made.size());
     }
 
-    private static Batch batchOf(Map<String, Labels> inputs, List<String> firstFamily, List<String> secondFamily) {
+    @SafeVarargs
+    private static Batch batchOf(Map<String, Labels> inputs, List<String>... familyOrders) {
         List<MetricFamily> families = new java.util.ArrayList<>();
         int f = 0;
-        for (List<String> order : List.of(firstFamily, secondFamily)) {
+        for (List<String> order : familyOrders) {
             List<Series> series = order.stream().<Series>map(svc -> new dev.kmp.model.ScalarSeries("m" + order.size(), inputs.get(svc), 1)).toList();
             families.add(new MetricFamily("m" + f++, dev.kmp.model.MetricType.GAUGE, "", series));
         }
