@@ -25,6 +25,13 @@ import java.util.Set;
  * same instances are handed out again. Whatever the latest scrape did not use is forgotten when
  * it ends.
  *
+ * <p>Two shortcuts carry most of a Kong body, both exact byte compares that fall back to the
+ * general path on any difference: a bucket line that repeats the previous line except for its
+ * {@code le} value continues that series ({@link BucketRun}); any other line is first compared
+ * with the label set found at the same step of the previous scrape ({@link LabelSetCache}),
+ * since Kong writes its series in the same order every time. {@code KongTextParserDifferentialTest}
+ * holds both against an independent reader.
+ *
  * <p>Choices where the format leaves room:
  * <ul>
  * <li>A second HELP/TYPE block for a family (Kong with a stream listener) merges into the first;
