@@ -76,7 +76,8 @@ final class LabelSetCache extends GenerationalTable {
      */
     int matchGuess(byte[] b, int from, int end) {
         LabelSet guess = lookups < orderSize ? order[lookups] : null;
-        if (guess == null || end - from < guess.key.length
+        // The key of a line without a block is empty and would match any block: never a guess here.
+        if (guess == null || guess.key.length == 0 || end - from < guess.key.length
                 || !Arrays.equals(guess.key, 0, guess.key.length, b, from, from + guess.key.length)) {
             return -1;
         }

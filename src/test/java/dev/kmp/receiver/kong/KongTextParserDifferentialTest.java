@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random histogram bodies (le anywhere in the label block, label values from a small pool so sets
- * repeat, runs of buckets broken up, series interleaved, lines shuffled, odd spacing) read by
+ * repeat, runs of buckets broken up, series interleaved, lines without labels, lines shuffled, odd
+ * spacing; each body's order unlike the one before it) read by
  * one reused parser and by {@link ReferenceReader}: both readings must be the same. This is what
  * keeps the parser's shortcuts (bucket runs, label-set guesses, cached le bounds) honest.
  */
@@ -81,6 +82,9 @@ class KongTextParserDifferentialTest {
                     familyLines.add(family + "_bucket" + block(names, values, lePosition, le, random) + space(random) + cumulative);
                     if (random.nextInt(12) == 0) {
                         familyLines.add("other_gauge" + block(names, values, -1, null, random) + " " + random.nextInt(9));
+                    }
+                    if (random.nextInt(20) == 0) { // no labels at all, written both ways
+                        familyLines.add((random.nextBoolean() ? "bare_gauge " : "bare_gauge{} ") + random.nextInt(9));
                     }
                 }
                 counts.add(family + "_count" + block(names, values, -1, null, random) + " " + cumulative);

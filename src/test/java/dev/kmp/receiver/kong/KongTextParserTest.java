@@ -482,7 +482,10 @@ class KongTextParserTest {
         // The label-set cache first tries the set of the same step in the previous scrape.
         String a = "m{s=\"a\"} 1\n", b = "m{s=\"b\"} 2\n", c = "m{s=\"c\"} 3\n", d = "m{s=\"d\"} 4\n";
         String h = "# TYPE h histogram\nh_bucket{s=\"a\",le=\"1\"} 1\nh_bucket{s=\"a\",le=\"+Inf\"} 2\nh_count{s=\"a\"} 2\n";
-        String[] bodies = {a + b + c + h, c + b + a + h, d + a + b + c + h, h + a + c, b + h + a + b, a + b + c + h};
+        // A line without labels (an empty key) where the scrape before had one with labels, and back.
+        String bare = "n 5\n", empty = "n{} 6\n";
+        String[] bodies = {a + b + c + h, c + b + a + h, d + a + b + c + h, h + a + c, b + h + a + b, a + b + c + h,
+            bare + a + b, a + bare + b, bare + a + b, empty + a, bare + a, a + bare, a + empty};
         for (String text : bodies) {
             ParseResult r = parse(text);
             ParseResult fresh = new KongTextParser().parse(body(text), ParseOptions.plainText(Labels.EMPTY));
