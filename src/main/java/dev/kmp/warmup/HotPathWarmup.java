@@ -54,7 +54,7 @@ public final class HotPathWarmup {
     private HotPathWarmup() {
     }
 
-    /** Warms up for at most {@code budget}; stops early once a pass compiled nothing new. */
+    /** Warms up for at most {@code budget}; stops early once two passes in a row compiled nothing new. */
     public static Result run(Duration budget) {
         long start = System.nanoTime();
         if (budget.isNegative() || budget.isZero()) {
