@@ -3,7 +3,6 @@ package dev.kmp.bench;
 import dev.kmp.demo.DemoClusterSeeder;
 import dev.kmp.demo.GeneratedCluster;
 import dev.kmp.kubernetes.ClusterCache;
-import dev.kmp.kubernetes.ObjectRef;
 import dev.kmp.kubernetes.ServiceTagDirectory;
 import dev.kmp.pipeline.ComponentContext;
 import dev.kmp.pipeline.Processor;
@@ -11,9 +10,7 @@ import dev.kmp.processor.k8s.K8sAttributesConfig;
 import dev.kmp.processor.k8s.K8sAttributesProcessorFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -62,11 +59,7 @@ final class BenchProcessors implements AutoCloseable {
             Thread.sleep(50);
         }
         ServiceTagDirectory tags = new ServiceTagDirectory();
-        Map<String, ObjectRef> byKongService = new HashMap<>();
-        for (GeneratedCluster.KongService s : cluster.kongServices()) {
-            ObjectRef.fromKongTags(s.tags().asTags()).ifPresent(ref -> byKongService.put(s.name(), ref));
-        }
-        tags.publish("bench-admin-api", byKongService);
+        tags.publish("bench-admin-api", cluster.objectsByKongService());
         ComponentContext context = new ComponentContext(base.selfMetrics(), base.clock(), Optional.of(client),
                 Optional.of(cache), tags);
         return new BenchProcessors(server, client, cache, context);

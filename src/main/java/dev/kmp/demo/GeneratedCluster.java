@@ -1,5 +1,6 @@
 package dev.kmp.demo;
 
+import dev.kmp.kubernetes.ObjectRef;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,18 @@ public record GeneratedCluster(
         ingresses = List.copyOf(ingresses);
         httpRoutes = List.copyOf(httpRoutes);
         kongServices = List.copyOf(kongServices);
+    }
+
+    /**
+     * Kong service name -> the Kubernetes object its Admin API tags name, as the enrichment reads
+     * them (what the Admin API poller would publish for this cluster).
+     */
+    public Map<String, ObjectRef> objectsByKongService() {
+        Map<String, ObjectRef> m = new LinkedHashMap<>();
+        for (KongService s : kongServices) {
+            ObjectRef.fromKongTags(s.tags().asTags()).ifPresent(ref -> m.put(s.name(), ref));
+        }
+        return m;
     }
 
     /** Kong service name (the {@code service} label) -> the tags KIC put on it. */

@@ -5,7 +5,6 @@ import dev.kmp.demo.GeneratorOptions;
 import dev.kmp.demo.KongPayloadGenerator;
 import dev.kmp.exporter.prometheus.PrometheusExporter;
 import dev.kmp.exporter.prometheus.PrometheusExporterConfig;
-import dev.kmp.kubernetes.ObjectRef;
 import dev.kmp.kubernetes.ServiceTagDirectory;
 import dev.kmp.model.Batch;
 import dev.kmp.model.Labels;
@@ -26,8 +25,6 @@ import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -121,12 +118,8 @@ public final class HotPathWarmup {
 
     // Admin API tags for every generated Kong service, so the processor takes its resolving path.
     private static ServiceTagDirectory tagsOf(GeneratedCluster cluster) {
-        Map<String, ObjectRef> refs = new HashMap<>();
-        for (GeneratedCluster.KongService s : cluster.kongServices()) {
-            ObjectRef.fromKongTags(s.tags().asTags()).ifPresent(ref -> refs.put(s.name(), ref));
-        }
         ServiceTagDirectory tags = new ServiceTagDirectory();
-        tags.publish("warmup", refs);
+        tags.publish("warmup", cluster.objectsByKongService());
         return tags;
     }
 }

@@ -127,25 +127,6 @@ final class ByteText {
         return -1;
     }
 
-    /** The first index in {@code b[from, to)} holding {@code x}, or -1; eight bytes per step. */
-    static int indexOf(byte[] b, int from, int to, byte x) {
-        long xs = ONES * (x & 0xFF);
-        int i = from;
-        for (; i + 8 <= to; i += 8) {
-            long t = (long) LONGS.get(b, i) ^ xs;
-            long found = (t - ONES) & ~t & HIGHS;
-            if (found != 0) {
-                return i + (Long.numberOfTrailingZeros(found) >>> 3);
-            }
-        }
-        for (; i < to; i++) {
-            if (b[i] == x) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     /** Feeds {@code b[from, to)} into a running hash state; finish with {@link #finish}. */
     static long mix(long state, byte[] b, int from, int to) {
         long h = state ^ ((to - from) * M1);

@@ -291,31 +291,23 @@ public final class KongTextParser {
         valueAndTimestamp(b, p, end);
         double value = lineValue;
         long timestamp = lineTimestamp;
-        if (role != Role.BUCKET) {
-            run.stop();
+        if (role == Role.BUCKET) {
+            bucket(b, nameStart, target.family(), value, timestamp);
+            return;
         }
-        switch (role) {
-            case SCALAR -> {
-                Labels labels = guessed != null ? guessed : labels(b, -1);
-                if (target.family().addScalar(target.sampleName(), labels, value, timestamp)) {
-                    duplicateSeries++;
-                }
-            }
-            case BUCKET -> bucket(b, nameStart, target.family(), value, timestamp);
-            case COUNT -> {
-                Labels labels = guessed != null ? guessed : labels(b, -1);
-                if (target.family().histogram(labels).setCount(value, timestamp)) {
-                    duplicateSeries++;
-                }
-            }
-            case SUM -> {
-                Labels labels = guessed != null ? guessed : labels(b, -1);
-                if (target.family().histogram(labels).setSum(value, timestamp)) {
-                    duplicateSeries++;
-                }
-            }
-            case DROP -> {
-            }
+        run.stop();
+        if (role == Role.DROP) {
+            return;
+        }
+        Labels labels = guessed != null ? guessed : labels(b, -1);
+        boolean replaced = switch (role) {
+            case SCALAR -> target.family().addScalar(target.sampleName(), labels, value, timestamp);
+            case COUNT -> target.family().histogram(labels).setCount(value, timestamp);
+            case SUM -> target.family().histogram(labels).setSum(value, timestamp);
+            case BUCKET, DROP -> throw new IllegalStateException("handled above");
+        };
+        if (replaced) {
+            duplicateSeries++;
         }
     }
 

@@ -18,7 +18,8 @@ final class LeBounds {
     private final long[] keys = new long[SLOTS];  // 0: empty (a key always has a length byte)
     private final double[] bounds = new double[SLOTS];
     private final String[] texts = new String[SLOTS];
-    private int slot; // of the latest find()
+    private int slot;  // of the latest find(), -1 when its value cannot be kept here
+    private long key;  // of the latest find()
 
     LeBounds(StringInterner strings) {
         this.strings = strings;
@@ -29,7 +30,7 @@ final class LeBounds {
      * {@link #remember}). After true, {@link #bound()} and {@link #text()} hold the answer.
      */
     boolean find(byte[] b, int from, int to) {
-        long key = key(b, from, to);
+        key = key(b, from, to);
         if (key == 0) {
             slot = -1;
             return false;
@@ -50,7 +51,7 @@ final class LeBounds {
     String remember(byte[] b, int from, int to, double bound) {
         String text = strings.intern(b, from, to).value;
         if (slot >= 0) {
-            keys[slot] = key(b, from, to);
+            keys[slot] = key;
             bounds[slot] = bound;
             texts[slot] = text;
         }

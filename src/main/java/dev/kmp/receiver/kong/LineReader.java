@@ -102,7 +102,7 @@ final class LineReader {
     }
 
     private static int indexOfNewline(byte[] b, int from, int to) {
-        return ByteText.indexOf(b, from, to, (byte) '\n');
+        return ByteText.indexOfEither(b, from, to, (byte) '\n', (byte) '\n');
     }
 
     byte[] buffer() {
