@@ -287,8 +287,8 @@ public final class Main {
         // --- end Kubernetes
         if (service.warmup()) {
             // Before any scrape: the first one then runs compiled code (issue 7's first-cycle target).
-            HotPathWarmup.Result warm = HotPathWarmup.run(HotPathWarmup.DEFAULT_BUDGET);
-            LOG.log(System.Logger.Level.INFO, "scrape path warmed up: {0} passes over a generated {1} KB payload in {2} ms",
+            HotPathWarmup.Result warm = HotPathWarmup.run(HotPathWarmup.DEFAULT_BUDGET, k8s.cache());
+            LOG.log(System.Logger.Level.INFO, "scrape path warmed up: {0} passes over generated payloads of {1} KB in {2} ms",
                     warm.passes(), warm.payloadBytes() / 1024, warm.took().toMillis());
         }
         PipelineRuntime runtime = new PipelineRuntime(factories, context);

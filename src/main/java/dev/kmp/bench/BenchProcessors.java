@@ -90,6 +90,11 @@ final class BenchProcessors implements AutoCloseable {
         return true;
     }
 
+    /** The cluster cache the processors read (the start-up warm-up reads it too, as in the service). */
+    ClusterCache cache() {
+        return cache;
+    }
+
     List<Processor> processors() {
         return processors;
     }

@@ -35,10 +35,24 @@ public final class KongReceiver implements Receiver {
     private final ScrapeMetrics metrics;
     private PodDiscovery discovery;
     private AdminApiPoller adminApi;
+    private final boolean announce;
     private BatchConsumer next;
     private boolean running;
 
     KongReceiver(String id, KongReceiverConfig config, ComponentContext context) {
+        this(id, config, context, true);
+    }
+
+    /**
+     * A receiver that logs no target state changes: the start-up warm-up scrapes a throw-away
+     * loopback target through it, whose going up is no news to whoever reads the log.
+     */
+    public static KongReceiver unannounced(String id, KongReceiverConfig config, ComponentContext context) {
+        return new KongReceiver(id, config, context, false);
+    }
+
+    private KongReceiver(String id, KongReceiverConfig config, ComponentContext context, boolean announce) {
+        this.announce = announce;
         this.id = id;
         this.config = config;
         this.context = context;
@@ -49,7 +63,7 @@ public final class KongReceiver implements Receiver {
         });
         this.metrics = new ScrapeMetrics(context.selfMetrics());
         for (URI target : config.targets()) {
-            loops.add(new ScrapeLoop(id, target, config, deadlines, metrics, context.clock()));
+            loops.add(new ScrapeLoop(id, target, config, deadlines, metrics, context.clock(), announce));
         }
     }
 
@@ -108,7 +122,7 @@ public final class KongReceiver implements Receiver {
         }
         for (Map.Entry<URI, Labels> e : targets.entrySet()) {
             if (!discovered.containsKey(e.getKey()) && !staticUrls.contains(e.getKey())) {
-                ScrapeLoop loop = new ScrapeLoop(id, e.getKey(), e.getValue(), config, deadlines, metrics, context.clock());
+                ScrapeLoop loop = new ScrapeLoop(id, e.getKey(), e.getValue(), config, deadlines, metrics, context.clock(), announce);
                 discovered.put(e.getKey(), loop);
                 loop.start(next, Duration.ZERO);
             }

@@ -42,18 +42,22 @@ final class ScrapeLoop {
     /** Owned by the loop's thread: its interner carries strings from one scrape to the next. */
     private final KongTextParser parser = new KongTextParser();
 
+    private final boolean announce;
+
     /** True until stop(): a scrape that fails because the loop is stopping is not a target failure. */
     private volatile boolean running = true;
     private volatile Thread thread;
     private volatile TargetStatus status;
 
     ScrapeLoop(String receiverId, URI url, KongReceiverConfig config,
-               ScheduledExecutorService deadlines, KongReceiver.ScrapeMetrics metrics, Clock clock) {
-        this(receiverId, url, Labels.of("dataplane_url", url.toString()), config, deadlines, metrics, clock);
+               ScheduledExecutorService deadlines, KongReceiver.ScrapeMetrics metrics, Clock clock, boolean announce) {
+        this(receiverId, url, Labels.of("dataplane_url", url.toString()), config, deadlines, metrics, clock, announce);
     }
 
+    /** {@code announce}: log the target going up, down and up again (off for the warm-up's throw-away target). */
     ScrapeLoop(String receiverId, URI url, Labels resource, KongReceiverConfig config,
-               ScheduledExecutorService deadlines, KongReceiver.ScrapeMetrics metrics, Clock clock) {
+               ScheduledExecutorService deadlines, KongReceiver.ScrapeMetrics metrics, Clock clock, boolean announce) {
+        this.announce = announce;
         this.resource = resource;
         this.receiverId = receiverId;
         this.url = url;
@@ -270,7 +274,9 @@ final class ScrapeLoop {
             TargetStatus before = status;
             status = new TargetStatus(receiverId, target, true, startMillis, seconds, result.sampleLines(), series, null, null);
             // One log line per state change: the first good scrape, and a recovery after failures.
-            if (before.lastScrapeMillis() == 0) {
+            if (!announce) {
+                // the warm-up's target: nobody's news
+            } else if (before.lastScrapeMillis() == 0) {
                 LOG.log(System.Logger.Level.INFO, "target up: {0} ({1} samples, {2} series)", target, result.sampleLines(), series);
             } else if (!before.up()) {
                 LOG.log(System.Logger.Level.INFO, "target up again: {0} (was down: {1})", target, before.lastErrorReason());
@@ -287,7 +293,7 @@ final class ScrapeLoop {
             boolean changed = previous.lastError() == null || !previous.lastError().equals(error.message());
             status = new TargetStatus(receiverId, target, false, startMillis, seconds, 0, 0, error.reason(), error.message());
             // Log a failure when it starts or changes, not on every tick of a target that stays down.
-            if (changed) {
+            if (changed && announce) {
                 LOG.log(System.Logger.Level.WARNING, "scrape failed ({0}): {1}", error.reason(), error.message());
             }
             next.consume(Batch.failure(targetId, resource, startMillis, error.message()));

@@ -1,36 +1,39 @@
-package dev.kmp.bench;
+package dev.kmp.warmup;
 
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The benchmark's stand-in for Kong: serves one payload on loopback over HTTP/1.1 with keep-alive,
- * the body written from a direct buffer in as few calls as the socket takes. The JDK's HttpServer
- * spent more CPU on the other core than the scrape being measured, and Prometheus is measured
- * against a server that writes the body in one call (bench/serve_payload.py): both sides now get
- * a server that costs next to nothing.
+ * A stand-in for Kong's Status API: serves one payload on loopback over HTTP/1.1 with keep-alive,
+ * whatever the request, the body written from one buffer in as few calls as the socket takes.
+ * The start-up warm-up scrapes it through the real receiver (so the compiled code has seen the
+ * socket streams a real target gives), and the benchmark serves its payload with it: the JDK's
+ * HttpServer spent more CPU on the other core than the scrape being measured, and Prometheus is
+ * measured against a server that writes the body in one call (bench/serve_payload.py).
  */
-final class PayloadServer implements AutoCloseable {
+public final class LoopbackPayloadServer implements AutoCloseable {
     private final ServerSocketChannel listener;
     private final ByteBuffer payload;
     private final Thread acceptor;
 
-    private PayloadServer(ByteBuffer payload) throws IOException {
+    private LoopbackPayloadServer(ByteBuffer payload) throws IOException {
         this.payload = payload;
         this.listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         this.acceptor = Thread.ofPlatform().daemon().name("payload-server").start(this::acceptLoop);
     }
 
-    static PayloadServer start(ByteBuffer payload) throws IOException {
-        return new PayloadServer(payload);
+    /** Starts serving {@code payload} (read from its position to its limit, never changed) on a free port. */
+    public static LoopbackPayloadServer start(ByteBuffer payload) throws IOException {
+        return new LoopbackPayloadServer(payload);
     }
 
-    int port() throws IOException {
+    public int port() throws IOException {
         return ((InetSocketAddress) listener.getLocalAddress()).getPort();
     }
 
@@ -43,6 +46,13 @@ final class PayloadServer implements AutoCloseable {
         } catch (IOException closed) {
             // close() ends the loop
         }
+    }
+
+    /** The URL of the payload. */
+    public URI url() throws IOException {
+        InetSocketAddress bound = (InetSocketAddress) listener.getLocalAddress();
+        String host = bound.getAddress().getHostAddress();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort() + "/metrics");
     }
 
     private void serve(SocketChannel connection) {
