@@ -25,6 +25,7 @@ final class FamilyBuilder {
     private final List<Series> scalars = new ArrayList<>();
     private final List<HistogramAccumulator> histograms = new ArrayList<>();
     private HistogramAccumulator lastHistogram;
+    private int lastHistogramPosition;
     private int duplicateBuckets; // repeated bucket bounds, found by build()
 
     /** {@code expectedSeries}: how many the family had in the previous scrape (0 when new). */
@@ -118,15 +119,23 @@ final class FamilyBuilder {
         if (last != null && last.labels() == labels) {
             return last;
         }
+        // The _count and _sum lines list the series in the order the buckets did: try the next one.
+        int next = lastHistogramPosition + 1 < histograms.size() ? lastHistogramPosition + 1 : 0;
+        if (next < histograms.size() && histograms.get(next).labels() == labels) {
+            lastHistogramPosition = next;
+            return lastHistogram = histograms.get(next);
+        }
         int position = index.findOrAdd(null, labels);
         HistogramAccumulator h;
         if (position >= 0) {
             h = new HistogramAccumulator(labels);
             histograms.add(h);
         } else {
-            h = histograms.get(~position);
+            position = ~position;
+            h = histograms.get(position);
         }
         lastHistogram = h;
+        lastHistogramPosition = position;
         return h;
     }
 

@@ -388,6 +388,7 @@ public final class KongTextParser {
         }
         String name = strings.intern(b, from, to).value;
         SampleTarget target = resolve(name, from);
+        labelSets.startSegment();
         if (previousName.length < length) {
             previousName = new byte[Math.max(length, previousName.length * 2)];
         }

@@ -20,6 +20,12 @@ import java.util.Arrays;
  * step of the previous scrape is tried first, and only a mismatch pays for hashing and a probe.
  * A line that is not a bucket can even be checked against that guess before its label block is
  * tokenised ({@link #matchGuess}).
+ *
+ * <p>Within one scrape, a run of lines with one sample name (a segment) often lists the label sets
+ * of an earlier segment in the same order: a histogram's {@code _count} and {@code _sum} lines
+ * repeat the series of its buckets, and Kong's three latency histograms carry the same series.
+ * When the previous scrape has no guess (a target's first scrape) or a wrong one, the set at the
+ * same step of such a sibling segment is tried before hashing.
  */
 final class LabelSetCache extends GenerationalTable {
     private static final class LabelSet extends Entry {
@@ -50,6 +56,17 @@ final class LabelSetCache extends GenerationalTable {
     private int orderSize;
     private int lookups;
     private Labels matched; // of the latest successful matchGuess
+    // Sibling segments (see the class comment): where the current segment started, the latest
+    // earlier segments (start and length, most recent at ring[latest]), and the one being followed.
+    private static final int SEGMENTS = 16;
+    private final int[] segmentStarts = new int[SEGMENTS];
+    private final int[] segmentLengths = new int[SEGMENTS];
+    private int segmentsKept;
+    private int latestSegment;
+    private int segmentStart;
+    private boolean siblingPicked;
+    private int siblingStart;
+    private int siblingLength;
     // The strings of the pairs of the latest new label set, by index (see part()).
     private InternedString[] lastParts = new InternedString[16];
     private int lastPartCount;
@@ -76,14 +93,76 @@ final class LabelSetCache extends GenerationalTable {
      */
     int matchGuess(byte[] b, int from, int end) {
         LabelSet guess = lookups < orderSize ? order[lookups] : null;
-        // The key of a line without a block is empty and would match any block: never a guess here.
-        if (guess == null || guess.key.length == 0 || end - from < guess.key.length
-                || !Arrays.equals(guess.key, 0, guess.key.length, b, from, from + guess.key.length)) {
-            return -1;
+        if (!startsBlock(guess, b, from, end)) {
+            guess = sibling(b, from, end, true);
+            if (guess == null) {
+                return -1;
+            }
         }
         found(guess);
         matched = guess.labels;
         return from + guess.key.length;
+    }
+
+    /** Whether the block at {@code b[from]} is exactly {@code set}'s key (and maybe more of the line after it). */
+    private static boolean startsBlock(LabelSet set, byte[] b, int from, int end) {
+        // The key of a line without a block is empty and would match any block: never a guess here.
+        return set != null && set.key.length != 0 && end - from >= set.key.length
+                && Arrays.equals(set.key, 0, set.key.length, b, from, from + set.key.length);
+    }
+
+    /**
+     * A new run of lines with another sample name starts: the run before becomes a candidate
+     * sibling for the ones after it.
+     */
+    void startSegment() {
+        int length = lookups - segmentStart;
+        if (length > 0) {
+            latestSegment = (latestSegment + 1) % SEGMENTS;
+            segmentStarts[latestSegment] = segmentStart;
+            segmentLengths[latestSegment] = length;
+            segmentsKept = Math.min(segmentsKept + 1, SEGMENTS);
+        }
+        segmentStart = lookups;
+        siblingPicked = false;
+    }
+
+    /**
+     * The set at this step of the sibling segment when it matches the current block (whole: the
+     * built key; or as a prefix of the line: the raw block), else null. The first time a segment
+     * asks, the latest earlier segment whose set at this step matches becomes its sibling; the
+     * first mismatch ends the following, so a segment without a sibling pays for one search only.
+     */
+    private LabelSet sibling(byte[] b, int from, int to, boolean prefix) {
+        int step = lookups - segmentStart;
+        if (!siblingPicked) {
+            siblingPicked = true;
+            siblingStart = -1;
+            for (int k = 0, ring = latestSegment; k < segmentsKept; k++, ring = (ring + SEGMENTS - 1) % SEGMENTS) {
+                if (step < segmentLengths[ring]) {
+                    LabelSet candidate = order[segmentStarts[ring] + step];
+                    if (accepts(candidate, b, from, to, prefix)) {
+                        siblingStart = segmentStarts[ring];
+                        siblingLength = segmentLengths[ring];
+                        return candidate;
+                    }
+                }
+            }
+            return null;
+        }
+        if (siblingStart < 0 || step >= siblingLength) {
+            return null;
+        }
+        LabelSet candidate = order[siblingStart + step];
+        if (accepts(candidate, b, from, to, prefix)) {
+            return candidate;
+        }
+        siblingStart = -1;
+        return null;
+    }
+
+    private static boolean accepts(LabelSet set, byte[] b, int from, int to, boolean prefix) {
+        return prefix ? startsBlock(set, b, from, to) : set != null && set.matches(b, from, to);
     }
 
     Labels matched() {
@@ -101,8 +180,11 @@ final class LabelSetCache extends GenerationalTable {
         if (guess != null && guess.matches(key, 0, keyLength)) {
             set = guess;
         } else {
-            keyHash = ByteText.hash(key, 0, keyLength);
-            set = lookUp(keyHash);
+            set = sibling(key, 0, keyLength, false);
+            if (set == null) {
+                keyHash = ByteText.hash(key, 0, keyLength);
+                set = lookUp(keyHash);
+            }
         }
         if (set == null) {
             return null; // add() records the new set at this step
@@ -170,6 +252,9 @@ final class LabelSetCache extends GenerationalTable {
         lastPartCount = 0;
         lookups = 0;
         matched = null;
+        segmentsKept = 0;
+        segmentStart = 0;
+        siblingPicked = false;
     }
 
     void endScrape() {

@@ -495,6 +495,60 @@ class KongTextParserTest {
     }
 
     @Test
+    void aFirstScrapeFollowsEarlierRunsOfTheSameSeriesOnlyWhileTheyMatch() throws Exception {
+        // Nothing from a previous scrape to guess with: the count and sum lines are tried against
+        // the bucket run's series, and g's against h's, step by step; b moved, x is new.
+        String text = """
+                # TYPE h histogram
+                h_bucket{s="a",le="1"} 1
+                h_bucket{s="a",le="+Inf"} 2
+                h_bucket{s="b",le="1"} 3
+                h_bucket{s="b",le="+Inf"} 4
+                h_bucket{s="c",le="+Inf"} 5
+                h_count{s="a"} 2
+                h_count{s="c"} 5
+                h_count{s="b"} 4
+                h_sum{s="a"} 10
+                h_sum{s="c"} 30
+                h_sum{s="b"} 20
+                # TYPE g histogram
+                g_bucket{s="a",le="+Inf"} 6
+                g_bucket{s="x",le="+Inf"} 7
+                g_bucket{s="b",le="+Inf"} 8
+                g_count{s="a"} 6
+                g_count{s="x"} 7
+                g_count{s="b"} 8
+                g_sum{s="a"} 60
+                g_sum{s="x"} 70
+                g_sum{s="b"} 80
+                m{s="b"} 9
+                """;
+        ParseResult r = parse(text);
+        double[][] hExpected = {{2, 10}, {4, 20}, {5, 30}};
+        double[][] gExpected = {{6, 60}, {7, 70}, {8, 80}};
+        String[] hSeries = {"a", "b", "c"};
+        String[] gSeries = {"a", "x", "b"};
+        for (int i = 0; i < 3; i++) {
+            HistogramSeries h = histogram(r, 0, i);
+            assertEquals(hSeries[i], h.labels().get("s"));
+            assertEquals(hExpected[i][0], h.count(), "h count " + hSeries[i]);
+            assertEquals(hExpected[i][1], h.sum(), "h sum " + hSeries[i]);
+            HistogramSeries g = histogram(r, 1, i);
+            assertEquals(gSeries[i], g.labels().get("s"));
+            assertEquals(gExpected[i][0], g.count(), "g count " + gSeries[i]);
+            assertEquals(gExpected[i][1], g.sum(), "g sum " + gSeries[i]);
+        }
+        assertEquals(3, r.families().get(0).series().size());
+        assertEquals(0, r.duplicateSeries());
+        // One label set per series, shared across families: a, b, c, x.
+        assertEquals(4, parser.cachedLabelSetCount());
+        assertSame(histogram(r, 0, 0).labels(), histogram(r, 1, 0).labels());
+        assertSame(histogram(r, 0, 1).labels(), histogram(r, 1, 2).labels());
+        assertSame(histogram(r, 0, 1).labels(), scalar(r, 2, 0).labels());
+        assertEquals(new KongTextParser().parse(body(text), ParseOptions.plainText(Labels.EMPTY)).families(), parse(text).families());
+    }
+
+    @Test
     void aFailedScrapeLeavesNoStaleGuess() throws Exception {
         String text = "m{s=\"a\"} 1\nm{s=\"b\"} 2\nm{s=\"c\"} 3\n";
         parse(text);
