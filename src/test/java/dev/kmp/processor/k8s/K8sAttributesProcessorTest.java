@@ -3,6 +3,7 @@ package dev.kmp.processor.k8s;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kmp.kubernetes.ClusterCache;
@@ -21,8 +22,10 @@ import dev.kmp.telemetry.SelfMetrics;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -269,22 +272,38 @@ class K8sAttributesProcessorTest {
         for (String svc : List.of("a", "b", "c", "d")) {
             in.put(svc, Labels.of("service", svc, "route", "r", "dataplane_url", URL));
         }
-        // Two families share the input sets, as Kong's latency histograms do.
-        // The third family repeats the first one's order, as Kong's latency histograms do.
-        Batch first = p.process(batchOf(in, List.of("a", "b", "c"), List.of("c", "a"), List.of("a", "b", "c")));
-        Batch second = p.process(batchOf(in, List.of("c", "a", "d", "b"), List.of("b", "a", "c"), List.of("c", "a", "d", "b")));
-        Map<String, Labels> made = new HashMap<>();
+        // The first two families list the same input sets in the same order, as Kong's latency
+        // histograms do (siblings); the third lists some of them in another order.
+        Batch first = p.process(batchOf(in, List.of("a", "b", "c"), List.of("a", "b", "c"), List.of("c", "a")));
+        // Series moved, d is new, and the third family's order changed again.
+        Batch second = p.process(batchOf(in, List.of("c", "a", "d", "b"), List.of("c", "a", "d", "b"), List.of("b", "a", "c")));
+        Map<String, Set<Labels>> madeInFirst = new HashMap<>();
         for (Batch batch : List.of(first, second)) {
-            for (MetricFamily f : batch.families()) {
+            List<MetricFamily> families = batch.families();
+            for (MetricFamily f : families) {
                 for (Series s : f.series()) {
                     String svc = s.labels().get("kong_service");
                     assertEquals("svc-" + svc, s.labels().get("service"), f.name() + " " + s.labels());
-                    Labels before = made.putIfAbsent(svc, s.labels());
-                    assertTrue(before == null || before == s.labels(), "one enriched set per input set: " + svc);
+                    assertEquals("ns", s.labels().get("namespace"), f.name() + " " + s.labels());
+                    assertEquals("kong-gw-1", s.labels().get("dataplane_pod"), f.name() + " " + s.labels());
+                    if (batch == first) {
+                        madeInFirst.computeIfAbsent(svc, k -> Collections.newSetFromMap(new IdentityHashMap<>())).add(s.labels());
+                    } else if (!svc.equals("d")) {
+                        assertTrue(madeInFirst.get(svc).contains(s.labels()), "a series seen before keeps an enriched set made before: " + svc);
+                    }
                 }
             }
+            // Siblings share one enriched set per series.
+            for (int i = 0; i < families.get(0).series().size(); i++) {
+                assertSame(families.get(0).series().get(i).labels(), families.get(1).series().get(i).labels(), "sibling position " + i);
+            }
         }
-        assertEquals(4, made.size());
+        // The new series' set is made once and shared by every family that has it.
+        Set<Labels> d = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (MetricFamily f : second.families()) {
+            f.series().stream().filter(s -> "d".equals(s.labels().get("kong_service"))).forEach(s -> d.add(s.labels()));
+        }
+        assertEquals(1, d.size());
     }
 
     @SafeVarargs
