@@ -9,9 +9,10 @@ import java.util.Arrays;
 
 /**
  * A quick manual measurement, not a test and not the project benchmark ({@code bench/}):
- * {@code java -cp target/classes:target/test-classes dev.kmp.receiver.kong.ParserBenchmarkMain FILE [ROUNDS]}
+ * {@code java -cp target/classes:target/test-classes dev.kmp.receiver.kong.ParserBenchmarkMain FILE [ROUNDS] [fresh]}
  * on a generated payload (e.g. {@code gen_kong_metrics.py --services 1000 --routes-per-service 2 --seed 1}).
- * One parser, one thread, body in memory so only parsing is timed.
+ * One parser, one thread, body in memory so only parsing is timed; with {@code fresh}, a new parser
+ * each round (every round is then a target's first scrape).
  */
 public final class ParserBenchmarkMain {
     private ParserBenchmarkMain() {
@@ -20,28 +21,42 @@ public final class ParserBenchmarkMain {
     public static void main(String[] args) throws Exception {
         byte[] body = Files.readAllBytes(Path.of(args[0]));
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        boolean fresh = args.length > 2 && args[2].equals("fresh");
         KongTextParser parser = new KongTextParser();
         ParseOptions options = ParseOptions.plainText(Labels.of("dataplane_url", "http://10.0.0.7:8100/metrics"));
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long[] nanos = new long[rounds];
         long allocated = 0;
+        long[] gcNanos = new long[rounds];
+        long[] cpuNanos = new long[rounds];
         ParseResult result = null;
         for (int i = 0; i < rounds; i++) {
             long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+            if (fresh) {
+                parser = new KongTextParser();
+            }
+            long gcBefore = gcMillis();
+            long cpuBefore = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             result = parser.parse(new ByteArrayInputStream(body), options);
             nanos[i] = System.nanoTime() - start;
+            gcNanos[i] = (gcMillis() - gcBefore) * 1_000_000;
+            cpuNanos[i] = threads.getCurrentThreadCpuTime() - cpuBefore;
             allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
         }
         long[] steady = Arrays.copyOfRange(nanos, rounds / 2, rounds); // second half: after warm-up
         Arrays.sort(steady);
         long median = steady[steady.length / 2];
         System.out.printf("bytes=%d samples=%d families=%d first_ms=%.1f median_ms=%.2f best_ms=%.2f ns_per_sample=%.0f"
-                        + " mb_per_s=%.0f alloc_bytes_per_parse=%d alloc_bytes_per_sample=%.0f%n",
+                        + " mb_per_s=%.0f alloc_bytes_per_parse=%d alloc_bytes_per_sample=%.0f gc_ms_per_parse=%.1f cpu_ms=%.1f%n",
                 body.length, result.sampleLines(), result.families().size(), nanos[0] / 1e6, median / 1e6, steady[0] / 1e6,
                 (double) median / result.sampleLines(), body.length / (median / 1e9) / 1e6, allocated,
-                (double) allocated / result.sampleLines());
+                (double) allocated / result.sampleLines(),
+                Arrays.stream(gcNanos, rounds / 2, rounds).average().orElse(0) / 1e6,
+                Arrays.stream(cpuNanos, rounds / 2, rounds).sorted().toArray()[(rounds - rounds / 2) / 2] / 1e6);
 
+        System.out.printf("label_sets=%d interned_strings=%d series=%d%n", parser.cachedLabelSetCount(), parser.internedStringCount(),
+                result.families().stream().mapToInt(f -> f.series().size()).sum());
         // Rough retained heap of what a pipeline keeps: the last result plus the parser's tables.
         int samples = result.sampleLines();
         long withBoth = usedAfterGc();
@@ -51,6 +66,14 @@ public final class ParserBenchmarkMain {
         long withNothing = usedAfterGc();
         System.out.printf("retained_bytes_per_sample: result=%.0f parser_tables=%.0f%n",
                 (double) (withBoth - withParser) / samples, (double) (withParser - withNothing) / samples);
+    }
+
+    private static long gcMillis() {
+        long total = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            total += Math.max(0, gc.getCollectionTime());
+        }
+        return total;
     }
 
     private static long usedAfterGc() throws InterruptedException {
