@@ -91,7 +91,7 @@ public final class PipelineBenchmark {
         ByteBuffer body = PayloadCache.load(file);
         int samples = PayloadCache.sampleLines(body);
         LoopbackPayloadServer server = LoopbackPayloadServer.start(body);
-        String url = "http://127.0.0.1:" + server.port() + "/metrics";
+        String url = server.url().toString();
         System.out.printf(Locale.ROOT, "payload: %s (%d services, %.1f MB, %d sample lines)%n",
                 file, options.services(), body.remaining() / 1e6, samples);
 

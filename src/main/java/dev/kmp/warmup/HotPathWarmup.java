@@ -30,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 
 /**
  * Runs the scrape path (HTTP fetch, parse, k8sattributes, Prometheus store, render) over a
@@ -74,44 +75,56 @@ public final class HotPathWarmup {
             return new Result(0, 0, Duration.ZERO);
         }
         long deadline = start + budget.toNanos();
-        CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
-        boolean measurable = compiler != null && compiler.isCompilationTimeMonitoringSupported();
-        int passes = 0;
-        int bytes = 0;
+        long smallDeadline = start + budget.toNanos() / 2;
+        JitActivity jit = new JitActivity();
         try {
             Workload small = Workload.generate(SMALL_SERVICES);
-            bytes += small.payload().length;
-            try (LoopbackPayloadServer server = LoopbackPayloadServer.start(ByteBuffer.wrap(small.payload()))) {
-                long compiled = measurable ? compiler.getTotalCompilationTime() : 0;
-                int quiet = 0;
-                long smallDeadline = start + budget.toNanos() / 2;
-                while (System.nanoTime() < smallDeadline && (passes < MIN_PASSES || (measurable && quiet < QUIET_PASSES))) {
-                    pass(server.url(), small.tags(), cluster);
-                    passes++;
-                    if (measurable) {
-                        long now = compiler.getTotalCompilationTime();
-                        quiet = now == compiled ? quiet + 1 : 0;
-                        compiled = now;
-                    }
-                }
-            }
+            int passes = passesOver(small, cluster,
+                    done -> System.nanoTime() < smallDeadline && (done < MIN_PASSES || !jit.settled()));
+            int bytes = small.payload().length;
             // Tables of tens of thousands of entries take branches (probe collisions, growth) that a
             // small payload's never do, and code compiled without them was thrown away again at the
             // first real scrape: 50-100 ms of it at 5000 services.
             if (System.nanoTime() < deadline) {
                 Workload large = Workload.generate(LARGE_SERVICES);
+                passes += passesOver(large, cluster, done -> done < LARGE_PASSES && System.nanoTime() < deadline);
                 bytes += large.payload().length;
-                try (LoopbackPayloadServer server = LoopbackPayloadServer.start(ByteBuffer.wrap(large.payload()))) {
-                    for (int i = 0; i < LARGE_PASSES && System.nanoTime() < deadline; i++) {
-                        pass(server.url(), large.tags(), cluster);
-                        passes++;
-                    }
-                }
             }
+            return new Result(passes, bytes, Duration.ofNanos(System.nanoTime() - start));
         } catch (IOException e) {
             throw new UncheckedIOException("the warm-up's loopback server failed", e);
         }
-        return new Result(passes, bytes, Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** Serves the workload on loopback and makes passes over it while {@code more} says so (given the passes done). */
+    private static int passesOver(Workload workload, Optional<ClusterCache> cluster, IntPredicate more) throws IOException {
+        int done = 0;
+        try (LoopbackPayloadServer server = LoopbackPayloadServer.start(ByteBuffer.wrap(workload.payload()))) {
+            URI url = server.url();
+            while (more.test(done)) {
+                pass(url, workload.tags(), cluster);
+                done++;
+            }
+        }
+        return done;
+    }
+
+    /** Whether the JIT has settled: asked after a pass, true once the last two passes compiled nothing. */
+    private static final class JitActivity {
+        private final CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+        private final boolean measurable = compiler != null && compiler.isCompilationTimeMonitoringSupported();
+        private long compiled = measurable ? compiler.getTotalCompilationTime() : 0;
+        private int quiet;
+
+        boolean settled() {
+            if (!measurable) {
+                return true; // nothing to wait for: the minimum passes only
+            }
+            long now = compiler.getTotalCompilationTime();
+            quiet = now == compiled ? quiet + 1 : 0;
+            compiled = now;
+            return quiet >= QUIET_PASSES;
+        }
     }
 
     /** A generated Kong payload and the Admin API tags of its services. */

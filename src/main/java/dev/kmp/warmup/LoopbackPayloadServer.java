@@ -33,10 +33,6 @@ public final class LoopbackPayloadServer implements AutoCloseable {
         return new LoopbackPayloadServer(payload);
     }
 
-    public int port() throws IOException {
-        return ((InetSocketAddress) listener.getLocalAddress()).getPort();
-    }
-
     private void acceptLoop() {
         try {
             while (true) {

@@ -24,8 +24,7 @@ final class FamilyBuilder {
     private final SeriesIndex index;
     private final List<Series> scalars = new ArrayList<>();
     private final List<HistogramAccumulator> histograms = new ArrayList<>();
-    private HistogramAccumulator lastHistogram;
-    private int lastHistogramPosition;
+    private int lastHistogram; // position of the histogram the latest line went to
     private int duplicateBuckets; // repeated bucket bounds, found by build()
 
     /** {@code expectedSeries}: how many the family had in the previous scrape (0 when new). */
@@ -115,28 +114,28 @@ final class FamilyBuilder {
 
     /** The histogram series with these labels (minus {@code le}), created on first use. */
     HistogramAccumulator histogram(Labels labels) {
-        HistogramAccumulator last = lastHistogram;
-        if (last != null && last.labels() == labels) {
-            return last;
-        }
-        // The _count and _sum lines list the series in the order the buckets did: try the next one.
-        int next = lastHistogramPosition + 1 < histograms.size() ? lastHistogramPosition + 1 : 0;
-        if (next < histograms.size() && histograms.get(next).labels() == labels) {
-            lastHistogramPosition = next;
-            return lastHistogram = histograms.get(next);
+        int n = histograms.size();
+        if (n > 0) {
+            // Consecutive lines mostly continue the latest series, and the _count and _sum lines
+            // list the series in the order the buckets did: the latest one and the next are tried.
+            HistogramAccumulator last = histograms.get(lastHistogram);
+            if (last.labels() == labels) {
+                return last;
+            }
+            int next = lastHistogram + 1 < n ? lastHistogram + 1 : 0;
+            if (histograms.get(next).labels() == labels) {
+                lastHistogram = next;
+                return histograms.get(next);
+            }
         }
         int position = index.findOrAdd(null, labels);
-        HistogramAccumulator h;
         if (position >= 0) {
-            h = new HistogramAccumulator(labels);
-            histograms.add(h);
+            histograms.add(new HistogramAccumulator(labels));
         } else {
             position = ~position;
-            h = histograms.get(position);
         }
-        lastHistogram = h;
-        lastHistogramPosition = position;
-        return h;
+        lastHistogram = position;
+        return histograms.get(position);
     }
 
     int duplicateBuckets() {

@@ -274,11 +274,9 @@ final class ScrapeLoop {
             TargetStatus before = status;
             status = new TargetStatus(receiverId, target, true, startMillis, seconds, result.sampleLines(), series, null, null);
             // One log line per state change: the first good scrape, and a recovery after failures.
-            if (!announce) {
-                // the warm-up's target: nobody's news
-            } else if (before.lastScrapeMillis() == 0) {
+            if (announce && before.lastScrapeMillis() == 0) {
                 LOG.log(System.Logger.Level.INFO, "target up: {0} ({1} samples, {2} series)", target, result.sampleLines(), series);
-            } else if (!before.up()) {
+            } else if (announce && !before.up()) {
                 LOG.log(System.Logger.Level.INFO, "target up again: {0} (was down: {1})", target, before.lastErrorReason());
             }
             next.consume(Batch.success(targetId, resource, startMillis, result.families()));
