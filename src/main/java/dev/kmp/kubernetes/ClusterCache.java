@@ -2,12 +2,10 @@ package dev.kmp.kubernetes;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodIP;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.GRPCRoute;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -50,6 +48,12 @@ public final class ClusterCache implements AutoCloseable {
     private final List<String> namespaces;
     private final Duration resync;
     private final AtomicLong generation = new AtomicLong();
+    /** Changes of EndpointSlices only: the version an {@link EndpointAddresses} snapshot was taken at. */
+    private final AtomicLong sliceChanges = new AtomicLong();
+    private final AtomicLong staleAddressLookups = new AtomicLong();
+    private volatile EndpointAddresses endpointAddresses;
+    /** Lookups read the informer's index this many times after a slice changed before a new snapshot is taken. */
+    static final int SNAPSHOT_AFTER_LOOKUPS = 256;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final List<ScopedInformers<?>> all = new ArrayList<>();
 
@@ -120,20 +124,20 @@ public final class ClusterCache implements AutoCloseable {
         ResourceEventHandler<T> handler = new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
-                changed();
+                changed(obj);
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
                 String before = oldObj.getMetadata().getResourceVersion();
                 if (before == null || !before.equals(newObj.getMetadata().getResourceVersion())) {
-                    changed();
+                    changed(newObj);
                 }
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                changed();
+                changed(obj);
             }
         };
         for (SharedIndexInformer<T> i : s.informers) {
@@ -172,7 +176,10 @@ public final class ClusterCache implements AutoCloseable {
         }
     }
 
-    private void changed() {
+    private void changed(HasMetadata object) {
+        if (object instanceof EndpointSlice) {
+            sliceChanges.incrementAndGet();
+        }
         generation.incrementAndGet();
         for (Runnable r : listeners) {
             r.run();
@@ -257,42 +264,29 @@ public final class ClusterCache implements AutoCloseable {
         return endpointSlices == null ? List.of() : endpointSlices.byIndex(BY_SERVICE, namespace + "/" + service);
     }
 
-    /** The endpoint behind a Kong upstream target {@code ip:port}, from the EndpointSlices. */
+    /**
+     * The endpoint behind a Kong upstream target {@code ip:port}, from the EndpointSlices. Reads a
+     * snapshot of every slice's addresses ({@link EndpointAddresses}) while no slice changed since it
+     * was taken; after a change, lookups read the informer's address index until enough of them
+     * came to pay for a new snapshot (a single new target after a rollout costs no rebuild).
+     */
     public Optional<TargetEndpoint> endpointFor(String ip, int port) {
         if (endpointSlices == null) {
             return Optional.empty();
         }
-        for (EndpointSlice slice : endpointSlices.byIndex(BY_ADDRESS, ip)) {
-            if (!hasPort(slice, port)) {
-                continue;
+        long version = sliceChanges.get();
+        EndpointAddresses snapshot = endpointAddresses;
+        if (snapshot == null || snapshot.version() != version) {
+            if (staleAddressLookups.incrementAndGet() < SNAPSHOT_AFTER_LOOKUPS) {
+                return EndpointAddresses.find(endpointSlices.byIndex(BY_ADDRESS, ip), ip, port);
             }
-            String service = slice.getMetadata().getLabels() == null ? null
-                    : slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL);
-            for (Endpoint ep : slice.getEndpoints()) {
-                if (ep.getAddresses() != null && ep.getAddresses().contains(ip)) {
-                    ObjectReference ref = ep.getTargetRef();
-                    boolean isPod = ref != null && "Pod".equals(ref.getKind());
-                    String ns = slice.getMetadata().getNamespace();
-                    return Optional.of(new TargetEndpoint(
-                            isPod ? ref.getName() : null,
-                            isPod && ref.getNamespace() != null ? ref.getNamespace() : ns,
-                            service));
-                }
-            }
+            // The version is read before the slices: a change landing meanwhile makes this snapshot
+            // stale at once (and replaced later), never wrong for long.
+            snapshot = EndpointAddresses.of(version, endpointSlices.all());
+            endpointAddresses = snapshot;
+            staleAddressLookups.set(0);
         }
-        return Optional.empty();
-    }
-
-    private static boolean hasPort(EndpointSlice slice, int port) {
-        if (slice.getPorts() == null || slice.getPorts().isEmpty()) {
-            return true; // no ports listed means "all ports" in the EndpointSlice API
-        }
-        for (EndpointPort p : slice.getPorts()) {
-            if (p.getPort() != null && p.getPort() == port) {
-                return true;
-            }
-        }
-        return false;
+        return snapshot.find(ip, port);
     }
 
     /** A Kong upstream target mapped to its Pod (may be null) and Service (may be null). */

@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +61,43 @@ class ClusterCacheTest {
             assertTrue(cache.service("checkout", "cart-v1").isEmpty());
             assertTrue(cache.podsByIp("10.244.2.77").isEmpty());
         }
+    }
+
+    @Test
+    void upstreamTargetLookupsFollowEndpointSliceChangesWhetherOrNotASnapshotIsTaken() throws Exception {
+        FixtureCluster.read("/kong/kong-multibackend-services.json").seed(client);
+        ClusterCache cache = api.startCache(List.of());
+        assertTrue(cache.awaitSynced(Duration.ofSeconds(30)), "synced");
+        ClusterCache.TargetEndpoint canary = new ClusterCache.TargetEndpoint("cart-v2-84c7d9f6b-tn5xs", "checkout", "cart-v2");
+        MockApi.await("the fixture's slices delivered", () -> cache.endpointFor("10.244.2.77", 8080).isPresent());
+        // Enough lookups for a snapshot of every slice's addresses: answers do not change with it.
+        for (int i = 0; i <= ClusterCache.SNAPSHOT_AFTER_LOOKUPS; i++) {
+            assertEquals(canary, cache.endpointFor("10.244.2.77", 8080).orElseThrow(), "lookup " + i);
+            assertTrue(cache.endpointFor("10.244.2.77", 9999).isEmpty(), "port must match");
+            assertTrue(cache.endpointFor("10.1.2.3", 8080).isEmpty(), "unknown address");
+        }
+
+        // A slice created after the snapshot: found at once (the informer's index answers), then
+        // also from the next snapshot; a slice listing no ports serves every port.
+        client.resource(new EndpointSliceBuilder().withNewMetadata().withNamespace("checkout").withName("late-abcde")
+                .addToLabels(ClusterCache.SERVICE_NAME_LABEL, "late").endMetadata().withAddressType("IPv4")
+                .addToEndpoints(new EndpointBuilder().withAddresses("10.9.9.10").withNewTargetRef().withKind("Pod")
+                        .withNamespace("checkout").withName("late-pod").endTargetRef().build())
+                .build()).create();
+        ClusterCache.TargetEndpoint late = new ClusterCache.TargetEndpoint("late-pod", "checkout", "late");
+        MockApi.await("the new slice answers", () -> cache.endpointFor("10.9.9.10", 1234).equals(Optional.of(late)));
+        for (int i = 0; i <= ClusterCache.SNAPSHOT_AFTER_LOOKUPS; i++) {
+            assertEquals(late, cache.endpointFor("10.9.9.10", 8080 + i).orElseThrow(), "lookup " + i);
+            assertEquals(canary, cache.endpointFor("10.244.2.77", 8080).orElseThrow(), "lookup " + i);
+        }
+
+        // And a deleted slice stops answering, past a snapshot too.
+        client.discovery().v1().endpointSlices().inNamespace("checkout").withName("late-abcde").delete();
+        MockApi.await("the deleted slice is gone", () -> cache.endpointFor("10.9.9.10", 8080).isEmpty());
+        for (int i = 0; i <= ClusterCache.SNAPSHOT_AFTER_LOOKUPS; i++) {
+            assertTrue(cache.endpointFor("10.9.9.10", 8080).isEmpty(), "lookup " + i);
+        }
+        assertEquals(canary, cache.endpointFor("10.244.2.77", 8080).orElseThrow());
     }
 
     @Test

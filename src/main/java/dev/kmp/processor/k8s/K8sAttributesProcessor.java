@@ -11,6 +11,7 @@ import dev.kmp.model.TargetId;
 import dev.kmp.pipeline.Processor;
 import dev.kmp.telemetry.SelfMetrics;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -18,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,6 +42,8 @@ public final class K8sAttributesProcessor implements Processor {
     static final String TARGET_HEALTH = "kong_upstream_target_health";
     static final String SERVICE = "service";
     static final String KONG_SERVICE = "kong_service";
+    /** Below this many series on either side, a first batch is enriched on the calling thread only. */
+    static final int PARALLEL_MIN_SERIES = 2048;
 
     private final K8sAttributesConfig config;
     private final KongServiceResolver resolver;
@@ -103,7 +108,7 @@ public final class K8sAttributesProcessor implements Processor {
         void startBatch(long nowMillis, int series) {
             lastUsedMillis = nowMillis;
             seriesInBatch = series;
-            current = new HashMap<>();
+            current = new ConcurrentHashMap<>(); // two threads start families in a first batch
             known = null;
             knownTargets = null;
             lastServices = Positions.NONE;
@@ -141,6 +146,11 @@ public final class K8sAttributesProcessor implements Processor {
             return sibling;
         }
 
+        /** Nothing was made for this target before (its first batch, or the first after a mapping change). */
+        boolean firstBatch() {
+            return previous.isEmpty();
+        }
+
         Positions before(String family) {
             return previous.getOrDefault(family, Positions.NONE);
         }
@@ -150,7 +160,7 @@ public final class K8sAttributesProcessor implements Processor {
          * one, by families of the same kind (target health, or by service).
          */
         Labels known(Labels input, boolean targetHealth) {
-            if (previous.isEmpty()) {
+            if (firstBatch()) {
                 // A target's first batch: nothing is known from before, and a map of every set made
                 // so far costs more (~15 ms at 5000 Kong services) than the few sets it could share:
                 // the families of Kong that share label sets are siblings, which the caller tried.
@@ -221,12 +231,40 @@ public final class K8sAttributesProcessor implements Processor {
         String[] dataplane = dataplaneLabels(batch.resource());
         EnrichedLabels enriched = enrichedFor(batch);
         BatchWork work = new BatchWork(dataplane, enriched);
-        List<MetricFamily> out = new ArrayList<>(batch.families().size());
+        List<MetricFamily> families = batch.families();
+        MetricFamily[] out = new MetricFamily[families.size()];
+        FutureTask<MetricFamily> targetsAside = null;
+        int targetsAt = -1;
+        for (int i = 0; i < families.size(); i++) {
+            if (families.get(i).name().equals(TARGET_HEALTH)) {
+                targetsAt = i;
+            }
+        }
+        if (targetsAt >= 0 && enriched.firstBatch() && splitsWell(families, targetsAt)) {
+            // A target's first batch makes every enriched set anew (and maps every upstream target
+            // to its Pod): the target health family, about half of that work at Kong's shape, is
+            // enriched on another thread meanwhile. Later batches reuse what was made and stay on
+            // one thread. The two halves share no per-batch state: each has its own BatchWork, and
+            // nothing is looked up across families in a first batch (see EnrichedLabels.known).
+            MetricFamily targets = families.get(targetsAt);
+            BatchWork targetsWork = new BatchWork(dataplane, enriched);
+            targetsAside = new FutureTask<>(() -> enrichTargets(targets, targetsWork));
+            Thread.ofVirtual().name("k8sattributes-targets").start(targetsAside);
+        }
+        for (int i = 0; i < families.size(); i++) {
+            MetricFamily f = families.get(i);
+            if (i == targetsAt) {
+                out[i] = targetsAside == null ? enrichTargets(f, work) : null;
+            } else {
+                out[i] = enrichServices(f, work);
+            }
+        }
+        if (targetsAside != null) {
+            out[targetsAt] = joined(targetsAside);
+        }
         boolean changed = false;
-        for (MetricFamily f : batch.families()) {
-            MetricFamily g = f.name().equals(TARGET_HEALTH) ? enrichTargets(f, work) : enrichServices(f, work);
-            changed |= g != f;
-            out.add(g);
+        for (int i = 0; i < out.length; i++) {
+            changed |= out[i] != families.get(i);
         }
         for (int i = 0; i < work.unresolved.length; i++) {
             if (work.unresolved[i] > 0) {
@@ -237,9 +275,37 @@ public final class K8sAttributesProcessor implements Processor {
         if (enriched.epoch == mappingEpoch.get()) {
             enrichedByTarget.put(batch.target(), enriched);
         }
-        Batch result = changed ? batch.withFamilies(out) : batch;
+        Batch result = changed ? batch.withFamilies(Arrays.asList(out)) : batch;
         latency.observe(result);
         return result;
+    }
+
+    /** Whether both halves are large enough for a second thread to pay for itself. */
+    private static boolean splitsWell(List<MetricFamily> families, int targetsAt) {
+        int targets = families.get(targetsAt).series().size();
+        int rest = 0;
+        for (MetricFamily f : families) {
+            rest += f.series().size();
+        }
+        rest -= targets;
+        return targets >= PARALLEL_MIN_SERIES && rest >= PARALLEL_MIN_SERIES;
+    }
+
+    private static MetricFamily joined(FutureTask<MetricFamily> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while enriching " + TARGET_HEALTH, e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** For /status: how Kong's names resolved (at most 500, by name) and the latency per object. */

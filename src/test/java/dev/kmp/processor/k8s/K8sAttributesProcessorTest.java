@@ -306,6 +306,57 @@ class K8sAttributesProcessorTest {
         assertEquals(1, d.size());
     }
 
+    @Test
+    void aLargeFirstBatchEnrichesTargetHealthBesideTheOtherFamiliesAndLaterBatchesReuseBoth() throws Exception {
+        ClusterCache cache = cluster("/kong/kong-multibackend-services.json");
+        ServiceTagDirectory tags = new ServiceTagDirectory();
+        tags.publish("admin", Map.of("a", new ObjectRef("Service", "", "v1", "ns", "svc-a")));
+        K8sAttributesProcessor p = processor(Optional.of(cache), tags, "keep");
+        int n = K8sAttributesProcessor.PARALLEL_MIN_SERIES + 10; // both halves large enough to split
+        List<Series> before = new java.util.ArrayList<>();
+        List<Series> targets = new java.util.ArrayList<>();
+        List<Series> after = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            before.add(new dev.kmp.model.ScalarSeries("m_before", Labels.of("service", "a", "route", "r" + i, "dataplane_url", URL), i));
+            // The fixture's pod on every fourth series, unknown targets on the rest.
+            String target = i % 4 == 0 ? "10.244.2.77:8080" : "10.7.0." + (i % 250) + ":" + (1000 + i);
+            targets.add(new dev.kmp.model.ScalarSeries(K8sAttributesProcessor.TARGET_HEALTH,
+                    Labels.of("upstream", "u", "target", target, "state", "s" + i, "dataplane_url", URL), 1));
+            after.add(new dev.kmp.model.ScalarSeries("m_after", Labels.of("service", "a", "code", "c" + i, "dataplane_url", URL), i));
+        }
+        List<MetricFamily> families = List.of(
+                new MetricFamily("m_before", dev.kmp.model.MetricType.GAUGE, "", before),
+                new MetricFamily(K8sAttributesProcessor.TARGET_HEALTH, dev.kmp.model.MetricType.GAUGE, "", targets),
+                new MetricFamily("m_after", dev.kmp.model.MetricType.GAUGE, "", after));
+        Batch first = p.process(Batch.success(new TargetId("kong", URL), POD, 0, families));
+        Batch second = p.process(Batch.success(new TargetId("kong", URL), POD, 1, families));
+
+        for (Batch b : List.of(first, second)) {
+            assertEquals(List.of("m_before", K8sAttributesProcessor.TARGET_HEALTH, "m_after"),
+                    b.families().stream().map(MetricFamily::name).toList(), "families keep their order");
+            List<Map<String, String>> health = series(b, K8sAttributesProcessor.TARGET_HEALTH);
+            assertEquals(n, health.size());
+            for (int i = 0; i < n; i++) {
+                Map<String, String> m = health.get(i);
+                assertEquals("s" + i, m.get("state"), "series keep their order");
+                assertEquals("kong-gw-1", m.get("dataplane_pod"), m.toString());
+                assertEquals(i % 4 == 0 ? "cart-v2-84c7d9f6b-tn5xs" : null, m.get("target_pod"), m.toString());
+            }
+            for (String family : List.of("m_before", "m_after")) {
+                List<Map<String, String>> enriched = series(b, family);
+                assertEquals(n, enriched.size());
+                enriched.forEach(m -> assertEquals("svc-a", m.get("service"), m.toString()));
+            }
+        }
+        // The second batch finds every set the first made, on both sides of the split.
+        for (int f = 0; f < families.size(); f++) {
+            for (int i = 0; i < n; i++) {
+                assertSame(first.families().get(f).series().get(i).labels(), second.families().get(f).series().get(i).labels(),
+                        families.get(f).name() + " position " + i);
+            }
+        }
+    }
+
     @SafeVarargs
     private static Batch batchOf(Map<String, Labels> inputs, List<String>... familyOrders) {
         List<MetricFamily> families = new java.util.ArrayList<>();
