@@ -11,7 +11,6 @@ import dev.kmp.model.TargetId;
 import dev.kmp.pipeline.Processor;
 import dev.kmp.telemetry.SelfMetrics;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -19,8 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -42,8 +39,6 @@ public final class K8sAttributesProcessor implements Processor {
     static final String TARGET_HEALTH = "kong_upstream_target_health";
     static final String SERVICE = "service";
     static final String KONG_SERVICE = "kong_service";
-    /** Below this many series on either side, a first batch is enriched on the calling thread only. */
-    static final int PARALLEL_MIN_SERIES = 2048;
 
     private final K8sAttributesConfig config;
     private final KongServiceResolver resolver;
@@ -108,7 +103,7 @@ public final class K8sAttributesProcessor implements Processor {
         void startBatch(long nowMillis, int series) {
             lastUsedMillis = nowMillis;
             seriesInBatch = series;
-            current = new ConcurrentHashMap<>(); // two threads start families in a first batch
+            current = new HashMap<>();
             known = null;
             knownTargets = null;
             lastServices = Positions.NONE;
@@ -172,8 +167,10 @@ public final class K8sAttributesProcessor implements Processor {
                 for (Map<String, Positions> batch : List.of(previous, current)) {
                     batch.forEach((family, p) -> {
                         var map = family.equals(TARGET_HEALTH) ? knownTargets : known;
-                        for (int i = 0; i < p.size; i++) {
-                            map.put(p.inputs[i], p.outputs[i]);
+                        for (int i = 0; i < p.inputs.length; i++) {
+                            if (p.outputs[i] != null) {
+                                map.put(p.inputs[i], p.outputs[i]);
+                            }
                         }
                     });
                 }
@@ -181,34 +178,36 @@ public final class K8sAttributesProcessor implements Processor {
             return (targetHealth ? knownTargets : known).get(input);
         }
 
-        void record(Positions p, Labels input, Labels output, boolean targetHealth) {
-            p.add(input, output);
-            if (known != null) {
+        void record(Positions p, int i, Labels input, Labels output, boolean targetHealth) {
+            p.set(i, input, output);
+            if (known != null && output != null) {
                 (targetHealth ? knownTargets : known).put(input, output);
             }
         }
     }
 
-    /** Input and enriched label sets of one family in the order of its series. */
+    /**
+     * Input and enriched label sets of one family by the position of its series in the batch
+     * (the enriched set is null for a series that was dropped, so later positions do not shift).
+     */
     private static final class Positions {
         static final Positions NONE = new Positions(0);
         final Labels[] inputs;
         final Labels[] outputs;
-        int size;
 
-        Positions(int capacity) {
-            inputs = new Labels[capacity];
-            outputs = new Labels[capacity];
+        Positions(int size) {
+            inputs = new Labels[size];
+            outputs = new Labels[size];
         }
 
-        void add(Labels input, Labels output) {
-            inputs[size] = input;
-            outputs[size++] = output;
+        void set(int i, Labels input, Labels output) {
+            inputs[i] = input;
+            outputs[i] = output;
         }
 
-        /** The enriched set at position i in this batch's order, when its input is the very same. */
+        /** The enriched set at position i, when its input is the very same. */
         Labels at(int i, Labels input) {
-            return i < size && inputs[i] == input ? outputs[i] : null;
+            return i < inputs.length && inputs[i] == input ? outputs[i] : null;
         }
     }
 
@@ -232,39 +231,12 @@ public final class K8sAttributesProcessor implements Processor {
         EnrichedLabels enriched = enrichedFor(batch);
         BatchWork work = new BatchWork(dataplane, enriched);
         List<MetricFamily> families = batch.families();
-        MetricFamily[] out = new MetricFamily[families.size()];
-        FutureTask<MetricFamily> targetsAside = null;
-        int targetsAt = -1;
-        for (int i = 0; i < families.size(); i++) {
-            if (families.get(i).name().equals(TARGET_HEALTH)) {
-                targetsAt = i;
-            }
-        }
-        if (targetsAt >= 0 && enriched.firstBatch() && splitsWell(families, targetsAt)) {
-            // A target's first batch makes every enriched set anew (and maps every upstream target
-            // to its Pod): the target health family, about half of that work at Kong's shape, is
-            // enriched on another thread meanwhile. Later batches reuse what was made and stay on
-            // one thread. The two halves share no per-batch state: each has its own BatchWork, and
-            // nothing is looked up across families in a first batch (see EnrichedLabels.known).
-            MetricFamily targets = families.get(targetsAt);
-            BatchWork targetsWork = new BatchWork(dataplane, enriched);
-            targetsAside = new FutureTask<>(() -> enrichTargets(targets, targetsWork));
-            Thread.ofVirtual().name("k8sattributes-targets").start(targetsAside);
-        }
-        for (int i = 0; i < families.size(); i++) {
-            MetricFamily f = families.get(i);
-            if (i == targetsAt) {
-                out[i] = targetsAside == null ? enrichTargets(f, work) : null;
-            } else {
-                out[i] = enrichServices(f, work);
-            }
-        }
-        if (targetsAside != null) {
-            out[targetsAt] = joined(targetsAside);
-        }
+        List<MetricFamily> out = new ArrayList<>(families.size());
         boolean changed = false;
-        for (int i = 0; i < out.length; i++) {
-            changed |= out[i] != families.get(i);
+        for (MetricFamily f : families) {
+            MetricFamily g = enrich(f, work);
+            changed |= g != f;
+            out.add(g);
         }
         for (int i = 0; i < work.unresolved.length; i++) {
             if (work.unresolved[i] > 0) {
@@ -275,37 +247,9 @@ public final class K8sAttributesProcessor implements Processor {
         if (enriched.epoch == mappingEpoch.get()) {
             enrichedByTarget.put(batch.target(), enriched);
         }
-        Batch result = changed ? batch.withFamilies(Arrays.asList(out)) : batch;
+        Batch result = changed ? batch.withFamilies(out) : batch;
         latency.observe(result);
         return result;
-    }
-
-    /** Whether both halves are large enough for a second thread to pay for itself. */
-    private static boolean splitsWell(List<MetricFamily> families, int targetsAt) {
-        int targets = families.get(targetsAt).series().size();
-        int rest = 0;
-        for (MetricFamily f : families) {
-            rest += f.series().size();
-        }
-        rest -= targets;
-        return targets >= PARALLEL_MIN_SERIES && rest >= PARALLEL_MIN_SERIES;
-    }
-
-    private static MetricFamily joined(FutureTask<MetricFamily> task) {
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while enriching " + TARGET_HEALTH, e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     /** For /status: how Kong's names resolved (at most 500, by name) and the latency per object. */
@@ -424,68 +368,74 @@ public final class K8sAttributesProcessor implements Processor {
         }
     }
 
-    private MetricFamily enrichServices(MetricFamily f, BatchWork work) {
+    /**
+     * The family with enriched label sets: by Kong service (every family whose series carry a
+     * {@code service} label), or by upstream target ({@code kong_upstream_target_health}).
+     */
+    private MetricFamily enrich(MetricFamily f, BatchWork work) {
+        boolean targets = f.name().equals(TARGET_HEALTH);
         List<Series> series = f.series();
-        if (series.isEmpty() || indexOf(series.get(0).labels(), SERVICE) < 0) {
+        if (!targets && (series.isEmpty() || indexOf(series.get(0).labels(), SERVICE) < 0)) {
             return f; // Kong writes one label set per family: no service label on the first, none at all
         }
-        List<Series> out = new ArrayList<>(series.size());
+        int n = series.size();
         Positions before = work.enriched.before(f.name());
-        Positions now = work.enriched.startServices(f.name(), series.size());
-        Positions sibling = work.enriched.sibling();
-        for (Series s : series) {
+        Positions now = targets ? work.enriched.start(f.name(), n) : work.enriched.startServices(f.name(), n);
+        // Families with the same labels (the three latency histograms) share one enriched set.
+        Positions sibling = targets ? Positions.NONE : work.enriched.sibling();
+        List<Series> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Series s = series.get(i);
             Labels labels = s.labels();
-            int idx = indexOf(labels, SERVICE);
-            if (idx < 0) {
-                out.add(s);
-                continue;
+            Labels enriched = targets ? enrichedTarget(labels, i, work, before) : enrichedService(labels, i, work, before, sibling);
+            work.enriched.record(now, i, labels, enriched, targets);
+            if (enriched != null) {
+                out.add(enriched == labels ? s : s.withLabels(enriched));
             }
-            String kongService = labels.value(idx);
-            Resolution r = work.resolve(kongService);
-            if (!r.resolved()) {
-                work.unresolved[reasonIndex(r.reason())]++;
-                if (config.dropUnresolved()) {
-                    continue;
-                }
-            }
-            Labels enriched = before.at(now.size, labels);
-            if (enriched == null) {
-                // Families with the same labels (the three latency histograms) share one enriched set.
-                enriched = sibling.at(now.size, labels);
-            }
-            if (enriched == null) {
-                enriched = work.enriched.known(labels, false);
-            }
-            if (enriched == null) {
-                enriched = work.rewrite(labels, idx, work.suffix(r, kongService));
-            }
-            work.enriched.record(now, labels, enriched, false);
-            out.add(s.withLabels(enriched));
         }
         return f.withSeries(out);
     }
 
-    private MetricFamily enrichTargets(MetricFamily f, BatchWork work) {
-        String[] dataplane = work.dataplane;
-        List<Series> out = new ArrayList<>(f.series().size());
-        Positions before = work.enriched.before(f.name());
-        Positions now = work.enriched.start(f.name(), f.series().size());
-        for (Series s : f.series()) {
-            Labels labels = s.labels();
-            Labels enriched = before.at(now.size, labels);
-            if (enriched == null) {
-                enriched = work.enriched.known(labels, true);
-            }
-            if (enriched == null) {
-                String target = labels.get("target");
-                String[] suffix = target == null ? dataplane
-                        : targetSuffixes.computeIfAbsent(target, t -> concat(targetLabels(t), dataplane));
-                enriched = suffix.length == 0 ? labels : work.rewrite(labels, -1, suffix);
-            }
-            work.enriched.record(now, labels, enriched, true);
-            out.add(s.withLabels(enriched));
+    /** The enriched set of the series at position i of a family by service; null when it is dropped. */
+    private Labels enrichedService(Labels labels, int i, BatchWork work, Positions before, Positions sibling) {
+        int idx = indexOf(labels, SERVICE);
+        if (idx < 0) {
+            return labels;
         }
-        return f.withSeries(out);
+        String kongService = labels.value(idx);
+        Resolution r = work.resolve(kongService);
+        if (!r.resolved()) {
+            work.unresolved[reasonIndex(r.reason())]++;
+            if (config.dropUnresolved()) {
+                return null;
+            }
+        }
+        Labels enriched = before.at(i, labels);
+        if (enriched == null) {
+            enriched = sibling.at(i, labels);
+        }
+        if (enriched == null) {
+            enriched = work.enriched.known(labels, false);
+        }
+        if (enriched == null) {
+            enriched = work.rewrite(labels, idx, work.suffix(r, kongService));
+        }
+        return enriched;
+    }
+
+    /** The enriched set of the series at position i of the target health family. */
+    private Labels enrichedTarget(Labels labels, int i, BatchWork work, Positions before) {
+        Labels enriched = before.at(i, labels);
+        if (enriched == null) {
+            enriched = work.enriched.known(labels, true);
+        }
+        if (enriched == null) {
+            String target = labels.get("target");
+            String[] suffix = target == null ? work.dataplane
+                    : targetSuffixes.computeIfAbsent(target, t -> concat(targetLabels(t), work.dataplane));
+            enriched = suffix.length == 0 ? labels : work.rewrite(labels, -1, suffix);
+        }
+        return enriched;
     }
 
     private String[] targetLabels(String target) {

@@ -307,52 +307,70 @@ class K8sAttributesProcessorTest {
     }
 
     @Test
-    void aLargeFirstBatchEnrichesTargetHealthBesideTheOtherFamiliesAndLaterBatchesReuseBoth() throws Exception {
+    void droppedSeriesShiftNothingSiblingsShareAndTheNextBatchReusesEverySet() throws Exception {
         ClusterCache cache = cluster("/kong/kong-multibackend-services.json");
         ServiceTagDirectory tags = new ServiceTagDirectory();
         tags.publish("admin", Map.of("a", new ObjectRef("Service", "", "v1", "ns", "svc-a")));
-        K8sAttributesProcessor p = processor(Optional.of(cache), tags, "keep");
-        int n = K8sAttributesProcessor.PARALLEL_MIN_SERIES + 10; // both halves large enough to split
-        List<Series> before = new java.util.ArrayList<>();
+        K8sAttributesProcessor p = processor(Optional.of(cache), tags, "drop");
+        int n = 301;
+        List<Series> requests = new java.util.ArrayList<>();
+        List<Series> latencyA = new java.util.ArrayList<>();
+        List<Series> latencyB = new java.util.ArrayList<>();
         List<Series> targets = new java.util.ArrayList<>();
-        List<Series> after = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
-            before.add(new dev.kmp.model.ScalarSeries("m_before", Labels.of("service", "a", "route", "r" + i, "dataplane_url", URL), i));
+            // Every third series names a Kong service that resolves to nothing: dropped.
+            String service = i % 3 == 2 ? "nowhere" : "a";
+            requests.add(new dev.kmp.model.ScalarSeries("requests", Labels.of("service", service, "code", "c" + i, "dataplane_url", URL), i));
+            Labels route = Labels.of("service", service, "route", "r" + i, "dataplane_url", URL);
+            latencyA.add(new dev.kmp.model.ScalarSeries("latency_a", route, i));
+            latencyB.add(new dev.kmp.model.ScalarSeries("latency_b", route, i));
             // The fixture's pod on every fourth series, unknown targets on the rest.
             String target = i % 4 == 0 ? "10.244.2.77:8080" : "10.7.0." + (i % 250) + ":" + (1000 + i);
             targets.add(new dev.kmp.model.ScalarSeries(K8sAttributesProcessor.TARGET_HEALTH,
                     Labels.of("upstream", "u", "target", target, "state", "s" + i, "dataplane_url", URL), 1));
-            after.add(new dev.kmp.model.ScalarSeries("m_after", Labels.of("service", "a", "code", "c" + i, "dataplane_url", URL), i));
         }
         List<MetricFamily> families = List.of(
-                new MetricFamily("m_before", dev.kmp.model.MetricType.GAUGE, "", before),
-                new MetricFamily(K8sAttributesProcessor.TARGET_HEALTH, dev.kmp.model.MetricType.GAUGE, "", targets),
-                new MetricFamily("m_after", dev.kmp.model.MetricType.GAUGE, "", after));
+                new MetricFamily("requests", dev.kmp.model.MetricType.GAUGE, "", requests),
+                new MetricFamily("latency_a", dev.kmp.model.MetricType.GAUGE, "", latencyA),
+                new MetricFamily("latency_b", dev.kmp.model.MetricType.GAUGE, "", latencyB),
+                new MetricFamily(K8sAttributesProcessor.TARGET_HEALTH, dev.kmp.model.MetricType.GAUGE, "", targets));
         Batch first = p.process(Batch.success(new TargetId("kong", URL), POD, 0, families));
         Batch second = p.process(Batch.success(new TargetId("kong", URL), POD, 1, families));
 
         for (Batch b : List.of(first, second)) {
-            assertEquals(List.of("m_before", K8sAttributesProcessor.TARGET_HEALTH, "m_after"),
+            assertEquals(families.stream().map(MetricFamily::name).toList(),
                     b.families().stream().map(MetricFamily::name).toList(), "families keep their order");
             List<Map<String, String>> health = series(b, K8sAttributesProcessor.TARGET_HEALTH);
             assertEquals(n, health.size());
             for (int i = 0; i < n; i++) {
                 Map<String, String> m = health.get(i);
                 assertEquals("s" + i, m.get("state"), "series keep their order");
-                assertEquals("kong-gw-1", m.get("dataplane_pod"), m.toString());
                 assertEquals(i % 4 == 0 ? "cart-v2-84c7d9f6b-tn5xs" : null, m.get("target_pod"), m.toString());
             }
-            for (String family : List.of("m_before", "m_after")) {
-                List<Map<String, String>> enriched = series(b, family);
-                assertEquals(n, enriched.size());
-                enriched.forEach(m -> assertEquals("svc-a", m.get("service"), m.toString()));
+            List<String> kept = java.util.stream.IntStream.range(0, n).filter(i -> i % 3 != 2).mapToObj(i -> "r" + i).toList();
+            assertEquals(kept, series(b, "latency_a").stream().map(m -> m.get("route")).toList(), "the unresolved are dropped, the rest keep their order");
+            series(b, "requests").forEach(m -> assertEquals("svc-a", m.get("service"), m.toString()));
+            assertEquals(kept.size(), series(b, "requests").size());
+            // Siblings share one enriched set per series, also after dropped ones.
+            List<Series> a = b.families().get(1).series();
+            List<Series> bb = b.families().get(2).series();
+            for (int i = 0; i < a.size(); i++) {
+                assertSame(a.get(i).labels(), bb.get(i).labels(), "sibling position " + i);
             }
         }
-        // The second batch finds every set the first made, on both sides of the split.
+        double unresolved = 0;
+        for (String reason : List.of(Resolution.NO_TAGS, Resolution.NO_OBJECT, Resolution.UNPARSABLE_NAME)) {
+            double v = metric("kmp_enrichment_unresolved_total", "reason", reason);
+            unresolved += Double.isNaN(v) ? 0 : v;
+        }
+        assertEquals(2 * 3 * (n / 3), unresolved, "each batch counts the unresolved series of its three families by service");
+        // The second batch finds every set the first made, in every family.
         for (int f = 0; f < families.size(); f++) {
-            for (int i = 0; i < n; i++) {
-                assertSame(first.families().get(f).series().get(i).labels(), second.families().get(f).series().get(i).labels(),
-                        families.get(f).name() + " position " + i);
+            List<Series> one = first.families().get(f).series();
+            List<Series> two = second.families().get(f).series();
+            assertEquals(one.size(), two.size());
+            for (int i = 0; i < one.size(); i++) {
+                assertSame(one.get(i).labels(), two.get(i).labels(), families.get(f).name() + " position " + i);
             }
         }
     }
