@@ -238,6 +238,7 @@ public final class K8sAttributesProcessor implements Processor {
             changed |= g != f;
             out.add(g);
         }
+        work.publishNewBackends();
         for (int i = 0; i < work.unresolved.length; i++) {
             if (work.unresolved[i] > 0) {
                 unresolvedCounters[i].inc(work.unresolved[i]);
@@ -312,6 +313,7 @@ public final class K8sAttributesProcessor implements Processor {
         final String[] dataplane;
         final EnrichedLabels enriched;
         final Map<Resolution, String[]> suffixes = new IdentityHashMap<>();
+        final Map<Resolution, String> namesOf = new IdentityHashMap<>(); // the Kong service each was made for
         final long[] unresolved = new long[3];
         String lastName;
         Resolution lastResolution;
@@ -360,11 +362,23 @@ public final class K8sAttributesProcessor implements Processor {
             if (s == null) {
                 s = r.resolved() ? concat(objectLabels(r.object()), dataplane) : dataplane;
                 suffixes.put(r, s);
+                namesOf.put(r, kongService);
+            }
+            return s;
+        }
+
+        /**
+         * Publishes kmp_route_backend_info for the resolutions this batch made suffixes for. Done
+         * once after the series, not as each one is met: the start-up warm-up meets no route with
+         * several backends, and a branch in the per-series code that it never took was thrown away
+         * (deoptimised) at the first real batch with a canary route.
+         */
+        void publishNewBackends() {
+            namesOf.forEach((r, kongService) -> {
                 if (!r.backends().isEmpty()) {
                     publishBackends(r, kongService);
                 }
-            }
-            return s;
+            });
         }
     }
 

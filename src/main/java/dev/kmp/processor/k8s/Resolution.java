@@ -1,6 +1,8 @@
 package dev.kmp.processor.k8s;
 
 import dev.kmp.kubernetes.ObjectRef;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -14,7 +16,10 @@ public record Resolution(ObjectRef object, String reason, int rule, List<Backend
     public static final String UNPARSABLE_NAME = "unparsable_name";
 
     public Resolution {
-        backends = List.copyOf(backends);
+        // One List class whatever the count (List.copyOf picks among three): enrichment asks every
+        // resolution for its backends, and a call site that met only empty lists during the
+        // start-up warm-up was thrown away (deoptimised) at the first batch with a canary route.
+        backends = Collections.unmodifiableList(new ArrayList<>(backends));
     }
 
     public static Resolution of(ObjectRef object) {
