@@ -46,12 +46,24 @@ abstract class GenerationalTable {
         long[] s = slots;
         int mask = s.length - 1;
         for (long slot = s[i]; slot != 0; slot = s[i]) {
-            if ((int) (slot >>> 32) == hash) {
+            if (sameTag(slot, hash)) {
                 return i;
             }
             i = (i + 1) & mask;
         }
         return -1;
+    }
+
+    /**
+     * Whether a slot's entry is a candidate for {@code hash}: the top byte of its hash is the same.
+     * Comparing all 32 bits would hand out a wrong candidate only on a true collision, which small
+     * tables never have; code compiled on small tables (the start-up warm-up) then met that branch
+     * first at a large target's first scrape and was thrown away there (JFR: the parse loop
+     * deoptimised, its C2 code back only 25-70 ms later). With a byte, one occupied slot in 256 is
+     * a candidate whose key does not match: a compare that fails fast, and a branch every table takes.
+     */
+    static boolean sameTag(long slot, int hash) {
+        return (int) (slot >>> 56) == hash >>> 24;
     }
 
     final void touch(Entry e) {

@@ -38,7 +38,7 @@ final class LabelSetCache extends GenerationalTable {
         }
 
         boolean matches(byte[] b, int from, int to) {
-            return key.length == to - from && Arrays.equals(key, 0, key.length, b, from, to);
+            return Arrays.equals(key, 0, key.length, b, from, to); // unequal lengths: false
         }
     }
 

@@ -44,7 +44,7 @@ final class SeriesIndex {
                 }
                 return position;
             }
-            if ((int) (slot >>> 32) == hash) {
+            if (GenerationalTable.sameTag(slot, hash)) { // see there why only a byte of the hash
                 int position = (int) slot - 1;
                 // The parser hands out one Labels instance per label set, so identity settles nearly every hit.
                 Labels existing = labelSets[position];

@@ -17,7 +17,7 @@ final class StringInterner extends GenerationalTable {
         }
 
         boolean matches(byte[] b, int from, int to) {
-            return raw.length == to - from && Arrays.equals(raw, 0, raw.length, b, from, to);
+            return Arrays.equals(raw, 0, raw.length, b, from, to); // unequal lengths: false
         }
     }
 

@@ -1,0 +1,66 @@
+package dev.kmp.receiver.kong;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The open-addressing tables compare one byte of the hash before the key: only the key decides. */
+class GenerationalTableTest {
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void onlyTheTopByteOfTheHashIsATag() {
+        long slot = ((long) 0xAB12_3456 << 32) | 7;
+        assertTrue(GenerationalTable.sameTag(slot, 0xAB00_0000));
+        assertTrue(GenerationalTable.sameTag(slot, 0xABFF_FFFF));
+        assertFalse(GenerationalTable.sameTag(slot, 0xAA12_3456));
+    }
+
+    @Test
+    void manyKeysSharingTagsEachFindTheirOwnEntryAcrossGenerations() {
+        StringInterner interner = new StringInterner(Escapes.LABEL_VALUE);
+        // 20,000 keys over 256 tags: every tag is shared by dozens of keys of equal length.
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            keys.add(String.format("svc-%05d", i));
+        }
+        Map<String, String> first = new HashMap<>();
+        Map<Integer, Integer> keysPerTag = new HashMap<>();
+        for (String k : keys) {
+            byte[] b = bytes(k);
+            String v = interner.intern(b, 0, b.length).value;
+            assertEquals(k, v);
+            first.put(k, v);
+            keysPerTag.merge(ByteText.hash(b, 0, b.length) >>> 24, 1, Integer::sum);
+        }
+        assertTrue(keysPerTag.values().stream().allMatch(n -> n > 1), "tags are shared");
+        assertEquals(keys.size(), interner.size());
+
+        // The next scrape keeps the even keys only: they stay the same instances, the odd go.
+        interner.nextGeneration();
+        for (int i = 0; i < keys.size(); i += 2) {
+            byte[] b = bytes(keys.get(i));
+            assertSame(first.get(keys.get(i)), interner.intern(b, 0, b.length).value, keys.get(i));
+        }
+        assertEquals(keys.size() / 2, interner.sweep());
+        for (int i = 0; i < keys.size(); i++) {
+            byte[] b = bytes(keys.get(i));
+            assertEquals(i % 2 == 0, interner.contains(b), keys.get(i));
+        }
+        byte[] odd = bytes(keys.get(1));
+        String again = interner.intern(odd, 0, odd.length).value;
+        assertEquals(keys.get(1), again);
+        assertNotSame(first.get(keys.get(1)), again, "a swept key is interned anew");
+    }
+}
