@@ -138,12 +138,16 @@ public final class PipelineBenchmark {
         }
         // Warm-up: the JIT and the interner settle; the first cycle is reported on its own.
         long firstGcBefore = gcMillis();
+        var compiler = ManagementFactory.getCompilationMXBean();
+        long firstJitBefore = compiler.getTotalCompilationTime();
         long firstStart = System.nanoTime();
         receiver.scrapeOnce(chain);
         double firstMs = (System.nanoTime() - firstStart) / 1e6;
         double firstProcessMs = chain.processMs;
         double firstStoreMs = chain.storeMs;
         long firstGcMs = gcMillis() - firstGcBefore;
+        // Compiler threads' time meanwhile: on 2 cores they compete with the scrape for a CPU.
+        long firstJitMs = compiler.getTotalCompilationTime() - firstJitBefore;
         requireUp(receiver);
         for (int i = 1; i < options.warmup(); i++) {
             receiver.scrapeOnce(chain);
@@ -238,9 +242,9 @@ public final class PipelineBenchmark {
         double cycleMs = median(cycle);
         System.out.printf(Locale.ROOT, "stages (median of %d): fetch %.1f ms, parse %.1f ms, resolve %.1f ms, store %.1f ms, render %.1f ms (%.1f MB)%n",
                 options.iterations(), median(fetch), median(parse), median(resolve), median(store), median(render), renderedBytes / 1e6);
-        System.out.printf(Locale.ROOT, "cycle: first %.1f ms (GC %d ms; processors %.1f ms, store %.1f ms; a second pipeline's first, JIT warm: %.1f ms, GC %d ms, processors %.1f ms), "
+        System.out.printf(Locale.ROOT, "cycle: first %.1f ms (GC %d ms, JIT compiling %d ms; processors %.1f ms, store %.1f ms; a second pipeline's first, JIT warm: %.1f ms, GC %d ms, processors %.1f ms), "
                         + "median %.1f ms, min %.1f ms, max %.1f ms; processors: %s%n",
-                firstMs, firstGcMs, firstProcessMs, firstStoreMs, secondFirstMs, secondGcMs, median(freshProcess),
+                firstMs, firstGcMs, firstJitMs, firstProcessMs, firstStoreMs, secondFirstMs, secondGcMs, median(freshProcess),
                 cycleMs, Arrays.stream(cycle).min().orElse(0), Arrays.stream(cycle).max().orElse(0),
                 processors.isEmpty() ? "none" : processors.stream().map(p -> p.getClass().getSimpleName()).toList());
         System.out.printf(Locale.ROOT, "RESULT services=%d samples=%d bytes=%d cycle_ms=%.1f ns_per_sample=%.0f mb_per_s=%.1f "
