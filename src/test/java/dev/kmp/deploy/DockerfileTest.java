@@ -130,6 +130,18 @@ class DockerfileTest {
     }
 
     @Test
+    void theImageRunsTheCollectorAndHeapThatBenchRunMeasures() throws IOException {
+        Stage runtime = stages().get(stages().size() - 1);
+        String entrypoint = String.join(" ", runtime.all("ENTRYPOINT"));
+        String bench = Files.readString(Path.of("bench", "run"));
+        assertTrue(entrypoint.contains("-XX:+UseParallelGC") && bench.contains("-XX:+UseParallelGC"), entrypoint);
+        // 75% of the Deployment's 1Gi limit is bench/run's default -Xmx768m.
+        assertTrue(String.join(" ", runtime.all("ENV")).contains("-XX:MaxRAMPercentage=75"));
+        assertTrue(Files.readString(Path.of("deploy", "deployment.yaml")).contains("memory: 1Gi"));
+        assertTrue(bench.contains("KMP_BENCH_HEAP:-768m"), "bench/run's default heap");
+    }
+
+    @Test
     void parserSeesThroughContinuationsAndComments() {
         List<Stage> s = parse("""
                 # c
