@@ -19,17 +19,6 @@ import java.util.Optional;
 final class EndpointAddresses {
     /** One endpoint address of one slice: the ports the slice lists (null: all ports) and what it maps to. */
     private record Entry(int[] ports, ClusterCache.TargetEndpoint endpoint) {
-        boolean serves(int port) {
-            if (ports == null) {
-                return true;
-            }
-            for (int p : ports) {
-                if (p == port) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 
     private final long version;
@@ -70,7 +59,7 @@ final class EndpointAddresses {
         List<Entry> entries = byAddress.get(ip);
         if (entries != null) {
             for (Entry e : entries) {
-                if (e.serves(port)) {
+                if (serves(e.ports(), port)) {
                     return Optional.of(e.endpoint());
                 }
             }
@@ -81,7 +70,7 @@ final class EndpointAddresses {
     /** The same answer read from slices one by one (those the informer's address index returned for {@code ip}). */
     static Optional<ClusterCache.TargetEndpoint> find(List<EndpointSlice> slices, String ip, int port) {
         for (EndpointSlice slice : slices) {
-            if (slice.getEndpoints() == null || !new Entry(portsOf(slice), null).serves(port)) {
+            if (slice.getEndpoints() == null || !serves(portsOf(slice), port)) {
                 continue;
             }
             for (Endpoint ep : slice.getEndpoints()) {
@@ -93,7 +82,19 @@ final class EndpointAddresses {
         return Optional.empty();
     }
 
-    // No ports listed means "all ports" in the EndpointSlice API.
+    private static boolean serves(int[] ports, int port) {
+        if (ports == null) {
+            return true;
+        }
+        for (int p : ports) {
+            if (p == port) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // No ports listed means "all ports" in the EndpointSlice API: null.
     private static int[] portsOf(EndpointSlice slice) {
         if (slice.getPorts() == null || slice.getPorts().isEmpty()) {
             return null;

@@ -68,8 +68,9 @@ public final class HotPathWarmup {
 
     /**
      * Warms up for at most {@code budget}: passes over a small payload until two in a row compiled
-     * nothing new (at most half the budget), then a few over a larger one. {@code cluster}: the
-     * cache the real processors will read (only read here), when there is one.
+     * nothing new (at most half the budget), then a few over a larger one, then waits until the
+     * compiler is quiet. {@code cluster}: the cache the real processors will read (only read
+     * here), when there is one.
      */
     public static Result run(Duration budget, Optional<ClusterCache> cluster) {
         long start = System.nanoTime();
@@ -117,13 +118,14 @@ public final class HotPathWarmup {
         return done;
     }
 
-    /** Whether the JIT has settled: asked after a pass, true once the last two passes compiled nothing. */
+    /** What the JIT is doing, from the compilation time it reports: settled after passes, quiet for a while. */
     private static final class JitActivity {
         private final CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
         private final boolean measurable = compiler != null && compiler.isCompilationTimeMonitoringSupported();
         private long compiled = measurable ? compiler.getTotalCompilationTime() : 0;
         private int quiet;
 
+        /** Asked after a pass: true once the last two passes compiled nothing. */
         boolean settled() {
             if (!measurable) {
                 return true; // nothing to wait for: the minimum passes only
