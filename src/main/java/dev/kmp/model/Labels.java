@@ -15,12 +15,13 @@ public final class Labels {
 
     private final String[] names;
     private final String[] values;
-    private final int hash;
+    // Computed on first use, as String does: the k8sattributes processor builds a new set for
+    // every series of a target's first scrape, and most of them are never hashed.
+    private int hash;
 
     private Labels(String[] names, String[] values) {
         this.names = names;
         this.values = values;
-        this.hash = 31 * Arrays.hashCode(names) + Arrays.hashCode(values);
     }
 
     /** Takes ownership of the arrays: callers must not modify them afterwards. */
@@ -114,14 +115,19 @@ public final class Labels {
     @Override
     public boolean equals(Object o) {
         return o instanceof Labels other
-                && hash == other.hash
+                && hashCode() == other.hashCode()
                 && Arrays.equals(names, other.names)
                 && Arrays.equals(values, other.values);
     }
 
     @Override
     public int hashCode() {
-        return hash;
+        int h = hash;
+        if (h == 0) {
+            h = 31 * Arrays.hashCode(names) + Arrays.hashCode(values);
+            hash = h; // a racing thread computes the same value
+        }
+        return h;
     }
 
     @Override
