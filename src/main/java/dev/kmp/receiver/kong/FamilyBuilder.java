@@ -25,6 +25,8 @@ final class FamilyBuilder {
     private final List<Series> scalars = new ArrayList<>();
     private final List<HistogramAccumulator> histograms = new ArrayList<>();
     private int lastHistogram; // position of the histogram the latest line went to
+    // Most buckets of a series so far: where a new series starts (see HistogramAccumulator).
+    private int expectedBuckets = HistogramAccumulator.DEFAULT_BUCKETS;
     private int duplicateBuckets; // repeated bucket bounds, found by build()
 
     /** {@code expectedSeries}: how many the family had in the previous scrape (0 when new). */
@@ -130,7 +132,10 @@ final class FamilyBuilder {
         }
         int position = index.findOrAdd(null, labels);
         if (position >= 0) {
-            histograms.add(new HistogramAccumulator(labels));
+            if (n > 0) {
+                expectedBuckets = Math.max(expectedBuckets, histograms.get(n - 1).bucketCount());
+            }
+            histograms.add(new HistogramAccumulator(labels, expectedBuckets));
         } else {
             position = ~position;
         }

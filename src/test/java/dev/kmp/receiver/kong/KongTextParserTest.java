@@ -196,6 +196,35 @@ class KongTextParserTest {
     }
 
     @Test
+    void seriesOfOneFamilyWithMoreAndFewerBucketsThanTheOnesBefore() throws Exception {
+        // A new series starts with room for the most buckets seen in its family so far: 20 (more
+        // than the first guess), then 2 (fewer), then 40 (more than any before) must all come out whole.
+        int[] bucketsPerSeries = {20, 2, 40};
+        StringBuilder text = new StringBuilder("# TYPE h histogram\n");
+        for (int s = 0; s < bucketsPerSeries.length; s++) {
+            for (int i = 1; i <= bucketsPerSeries[s]; i++) {
+                text.append("h_bucket{s=\"").append(s).append("\",le=\"").append(i).append("\"} ").append(100 * s + i).append('\n');
+            }
+        }
+        ParseResult first = parse(text.toString());
+        ParseResult second = parse(text.toString());
+        for (ParseResult r : List.of(first, second)) {
+            for (int s = 0; s < bucketsPerSeries.length; s++) {
+                HistogramSeries h = histogram(r, 0, s);
+                double[] expected = new double[bucketsPerSeries[s]];
+                for (int i = 0; i < expected.length; i++) {
+                    expected[i] = 100 * s + i + 1;
+                    assertEquals(i + 1, h.bounds().upperBound(i));
+                }
+                assertArrayEquals(expected, h.cumulativeCounts(), "series " + s);
+            }
+        }
+        assertNotSame(first.families().get(0).series().get(2), second.families().get(0).series().get(2));
+        assertNotSame(histogram(first, 0, 2).cumulativeCounts(), histogram(second, 0, 2).cumulativeCounts(),
+                "each scrape's series own their counts");
+    }
+
+    @Test
     void bucketsSortedAndLeTextKept() throws Exception {
         ParseResult r = parse("""
                 # TYPE h histogram
