@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,7 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>{@link #generation()} grows with every real change (a resync that delivers the same
  * resourceVersion does not count), so callers can cache what they derived and drop it when the
- * cluster changes.
+ * cluster changes. Most changes of a busy cluster are Pods and EndpointSlices (rollouts, readiness,
+ * the very scaling this service drives): what only reads the routing objects follows
+ * {@link #routingGeneration()}, what only reads endpoints {@link #endpointGeneration()}, and
+ * neither is thrown away by the other's changes.
  */
 public final class ClusterCache implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ClusterCache.class.getName());
@@ -50,6 +54,19 @@ public final class ClusterCache implements AutoCloseable {
     private final AtomicLong generation = new AtomicLong();
     /** Changes of EndpointSlices only: the version an {@link EndpointAddresses} snapshot was taken at. */
     private final AtomicLong sliceChanges = new AtomicLong();
+    /**
+     * The addresses each recent slice change touched (before and after it), by the value of
+     * {@link #sliceChanges} it took: so a reader can tell which upstream targets may have moved
+     * since a version it saw, instead of checking every one. Bounded: older entries fall off.
+     */
+    private final java.util.ArrayDeque<AddressChange> addressChanges = new java.util.ArrayDeque<>();
+    static final int ADDRESS_CHANGES_KEPT = 4096;
+
+    private record AddressChange(long version, List<String> addresses) {
+    }
+
+    /** Changes of Services, Ingresses, HTTPRoutes and GRPCRoutes only. */
+    private final AtomicLong routingChanges = new AtomicLong();
     private final AtomicLong staleAddressLookups = new AtomicLong();
     private volatile EndpointAddresses endpointAddresses;
     /** Lookups read the informer's index this many times after a slice changed before a new snapshot is taken. */
@@ -124,20 +141,20 @@ public final class ClusterCache implements AutoCloseable {
         ResourceEventHandler<T> handler = new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
-                changed(obj);
+                changed(null, obj);
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
                 String before = oldObj.getMetadata().getResourceVersion();
                 if (before == null || !before.equals(newObj.getMetadata().getResourceVersion())) {
-                    changed(newObj);
+                    changed(oldObj, newObj);
                 }
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                changed(obj);
+                changed(null, obj);
             }
         };
         for (SharedIndexInformer<T> i : s.informers) {
@@ -176,9 +193,21 @@ public final class ClusterCache implements AutoCloseable {
         }
     }
 
-    private void changed(HasMetadata object) {
-        if (object instanceof EndpointSlice) {
-            sliceChanges.incrementAndGet();
+    private void changed(HasMetadata before, HasMetadata object) {
+        if (object instanceof EndpointSlice slice) {
+            List<String> touched = new ArrayList<>(sliceAddresses(slice));
+            if (before instanceof EndpointSlice old) {
+                touched.addAll(sliceAddresses(old));
+            }
+            synchronized (addressChanges) {
+                addressChanges.addLast(new AddressChange(sliceChanges.incrementAndGet(), touched));
+                if (addressChanges.size() > ADDRESS_CHANGES_KEPT) {
+                    addressChanges.removeFirst();
+                }
+            }
+        } else if (object instanceof Service || object instanceof Ingress || object instanceof HTTPRoute
+                || object instanceof GRPCRoute) {
+            routingChanges.incrementAndGet();
         }
         generation.incrementAndGet();
         for (Runnable r : listeners) {
@@ -198,6 +227,42 @@ public final class ClusterCache implements AutoCloseable {
     /** Grows with every change of a cached object. */
     public long generation() {
         return generation.get();
+    }
+
+    /**
+     * Grows with every change of what maps a Kong service name to an object: Services, Ingresses,
+     * HTTPRoutes, GRPCRoutes. Pods, EndpointSlices and Namespaces do not count.
+     */
+    public long routingGeneration() {
+        return routingChanges.get();
+    }
+
+    /** Grows with every change of an EndpointSlice: what maps an upstream target's address to its Pod and Service. */
+    public long endpointGeneration() {
+        return sliceChanges.get();
+    }
+
+    /**
+     * The addresses that slice changes after {@code endpointGeneration} (a value
+     * {@link #endpointGeneration()} returned) touched, before or after the change; empty when
+     * the changes since then are no longer all remembered (then any address may have moved).
+     */
+    public Optional<Set<String>> addressesChangedAfter(long endpointGeneration) {
+        synchronized (addressChanges) {
+            AddressChange oldest = addressChanges.peekFirst();
+            if (endpointGeneration < sliceChanges.get() && (oldest == null || oldest.version() > endpointGeneration + 1)) {
+                return Optional.empty();
+            }
+            Set<String> out = new java.util.HashSet<>();
+            for (java.util.Iterator<AddressChange> i = addressChanges.descendingIterator(); i.hasNext(); ) {
+                AddressChange c = i.next();
+                if (c.version() <= endpointGeneration) {
+                    break;
+                }
+                out.addAll(c.addresses());
+            }
+            return Optional.of(out);
+        }
     }
 
     public boolean hasSynced() {

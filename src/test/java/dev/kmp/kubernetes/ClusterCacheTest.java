@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,34 @@ class ClusterCacheTest {
             client.resource(new PodBuilder().withNewMetadata().withNamespace("checkout").withName("late").endMetadata()
                     .withNewStatus().withPodIP("10.9.9.9").endStatus().build()).create();
             MockApi.await("the new pod in the cache", () -> !cache.podsByIp("10.9.9.9").isEmpty());
-            assertTrue(cache.generation() > before);
+            // The store is updated before the handlers run: the change is counted a moment later.
+            MockApi.await("the new pod counted as a change", () -> cache.generation() > before);
+
+            // A Pod is neither routing nor an endpoint: only the overall generation moved.
+            long routing = cache.routingGeneration();
+            long endpoints = cache.endpointGeneration();
+            client.resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata().withNamespace("checkout")
+                    .withName("late-svc").endMetadata().withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).create();
+            MockApi.await("the new Service counted as a routing change", () -> cache.routingGeneration() > routing);
+            assertEquals(endpoints, cache.endpointGeneration(), "a Service is not an endpoint");
+            long routingAfterService = cache.routingGeneration();
+            client.resource(new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder().withNewMetadata()
+                    .withNamespace("checkout").withName("late-svc-x").addToLabels(ClusterCache.SERVICE_NAME_LABEL, "late-svc").endMetadata()
+                    .withAddressType("IPv4").addNewEndpoint().withAddresses("10.9.9.7").endEndpoint().build()).create();
+            MockApi.await("the new slice counted as an endpoint change", () -> cache.endpointGeneration() > endpoints);
+            assertEquals(Set.of("10.9.9.7"), cache.addressesChangedAfter(endpoints).orElseThrow(), "what the slice change touched");
+            assertEquals(Set.of(), cache.addressesChangedAfter(cache.endpointGeneration()).orElseThrow(), "nothing since");
+            assertTrue(cache.addressesChangedAfter(-1).isEmpty() || cache.addressesChangedAfter(-1).orElseThrow().contains("10.244.2.77"),
+                    "from before the first list: unknown, or every address listed");
+            assertEquals(routingAfterService, cache.routingGeneration(), "a slice is not routing");
+            long routingBeforePod = cache.routingGeneration();
+            long endpointsBeforePod = cache.endpointGeneration();
+            long allBeforePod = cache.generation();
+            client.resource(new PodBuilder().withNewMetadata().withNamespace("checkout").withName("later").endMetadata()
+                    .withNewStatus().withPodIP("10.9.9.8").endStatus().build()).create();
+            MockApi.await("the second pod counted as a change", () -> cache.generation() > allBeforePod);
+            assertEquals(routingBeforePod, cache.routingGeneration(), "a Pod is not routing");
+            assertEquals(endpointsBeforePod, cache.endpointGeneration(), "a Pod is not an endpoint");
             @SuppressWarnings("unchecked")
             Map<String, Object> kinds = (Map<String, Object>) cache.status().get("kinds");
             assertTrue(kinds.containsKey("HTTPRoute"));

@@ -35,7 +35,7 @@ final class ClusterRouteBackends implements RouteBackends {
     }
 
     private Index current() {
-        long generation = cache.generation();
+        long generation = cache.routingGeneration(); // only routes are read: Pod and slice churn keeps the index
         Index i = index;
         if (i.generation() != generation) {
             i = new Index(generation, build(cache.httpRoutes()));

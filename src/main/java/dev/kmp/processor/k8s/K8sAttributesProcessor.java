@@ -47,7 +47,10 @@ public final class K8sAttributesProcessor implements Processor {
     private final SelfMetrics.Family backendInfo;
     /** The kmp_route_backend_info children this processor set, to remove them when they may be stale. */
     private final Set<List<String>> publishedBackends = ConcurrentHashMap.newKeySet();
-    private final Map<String, String[]> targetSuffixes = new ConcurrentHashMap<>();
+    /** What each upstream target maps to in the cluster (target_pod, ...), and since when (see {@link TargetLabels}). */
+    private final Map<String, TargetLabels> targetEndpoints = new ConcurrentHashMap<>();
+    private volatile long endpointsAtLastPrune;
+    private volatile long lastPruneMillis;
     /** /status only: 30 buckets of 10 s of average latency per resolved object. */
     private final ObjectLatencyHistory latency = new ObjectLatencyHistory(10_000, 30, 200);
     /** Per target, the enriched label set made for each input label set (see {@link EnrichedLabels}). */
@@ -88,6 +91,9 @@ public final class K8sAttributesProcessor implements Processor {
         long lastUsedMillis;
         Map<String, Positions> previous = new HashMap<>();
         Map<String, Positions> current;
+        // The EndpointSlices' generation the previous batch's target health sets were made at, and this batch's.
+        long previousEndpoints = -1;
+        long currentEndpoints;
         // Built on the batch's first miss.
         IdentityHashMap<Labels, Labels> known;
         IdentityHashMap<Labels, Labels> knownTargets;
@@ -100,8 +106,9 @@ public final class K8sAttributesProcessor implements Processor {
             this.resource = resource;
         }
 
-        void startBatch(long nowMillis, int series) {
+        void startBatch(long nowMillis, int series, long endpoints) {
             lastUsedMillis = nowMillis;
+            currentEndpoints = endpoints;
             seriesInBatch = series;
             current = new HashMap<>();
             known = null;
@@ -112,6 +119,7 @@ public final class K8sAttributesProcessor implements Processor {
 
         void endBatch() {
             previous = current;
+            previousEndpoints = currentEndpoints;
             current = null;
             known = null;
             knownTargets = null;
@@ -141,6 +149,11 @@ public final class K8sAttributesProcessor implements Processor {
             return sibling;
         }
 
+        /** Whether slices changed since the previous batch made its target health sets: each must be checked. */
+        boolean targetsMayHaveMoved() {
+            return previousEndpoints != currentEndpoints;
+        }
+
         /** Nothing was made for this target before (its first batch, or the first after a mapping change). */
         boolean firstBatch() {
             return previous.isEmpty();
@@ -166,7 +179,11 @@ public final class K8sAttributesProcessor implements Processor {
                 knownTargets = new IdentityHashMap<>(Math.max(16, seriesInBatch / 8));
                 for (Map<String, Positions> batch : List.of(previous, current)) {
                     batch.forEach((family, p) -> {
-                        var map = family.equals(TARGET_HEALTH) ? knownTargets : known;
+                        boolean targetFamily = family.equals(TARGET_HEALTH);
+                        if (targetFamily && batch == previous && targetsMayHaveMoved()) {
+                            return; // made before the slices changed: enrichedTarget checks them one by one
+                        }
+                        var map = targetFamily ? knownTargets : known;
                         for (int i = 0; i < p.inputs.length; i++) {
                             if (p.outputs[i] != null) {
                                 map.put(p.inputs[i], p.outputs[i]);
@@ -184,6 +201,16 @@ public final class K8sAttributesProcessor implements Processor {
                 (targetHealth ? knownTargets : known).put(input, output);
             }
         }
+    }
+
+    /**
+     * The cluster's labels for one upstream target ({@code target_pod}, {@code target_namespace},
+     * {@code target_service} pairs), checked against the EndpointSlices as they were at
+     * {@code checkedAt} ({@link ClusterCache#endpointGeneration()}), unchanged since
+     * {@code changedAt}. A slice change somewhere in the cluster makes every target be checked
+     * again, but an enriched set made for a target whose pairs did not change stays as it is.
+     */
+    private record TargetLabels(long checkedAt, long changedAt, String[] pairs) {
     }
 
     /**
@@ -217,10 +244,11 @@ public final class K8sAttributesProcessor implements Processor {
             enrichedByTarget.remove(batch.target());
             return batch;
         }
+        // Read before anything is looked up: a slice change landing during the batch is seen by the next one.
+        long endpoints = cluster.map(ClusterCache::endpointGeneration).orElse(0L);
         if (resolver.refresh()) {
             mappingEpoch.incrementAndGet();
             enrichedByTarget.clear();
-            targetSuffixes.clear();
             // Re-published below as the rules that still have several backends are met again.
             for (List<String> key : publishedBackends) {
                 backendInfo.removeIf(l -> key.equals(valuesOf(l)));
@@ -228,8 +256,8 @@ public final class K8sAttributesProcessor implements Processor {
             publishedBackends.clear();
         }
         String[] dataplane = dataplaneLabels(batch.resource());
-        EnrichedLabels enriched = enrichedFor(batch);
-        BatchWork work = new BatchWork(dataplane, enriched);
+        EnrichedLabels enriched = enrichedFor(batch, endpoints);
+        BatchWork work = new BatchWork(dataplane, enriched, endpoints);
         List<MetricFamily> families = batch.families();
         List<MetricFamily> out = new ArrayList<>(families.size());
         boolean changed = false;
@@ -285,14 +313,15 @@ public final class K8sAttributesProcessor implements Processor {
         return status;
     }
 
-    private EnrichedLabels enrichedFor(Batch batch) {
+    private EnrichedLabels enrichedFor(Batch batch, long endpoints) {
         long epoch = mappingEpoch.get();
         EnrichedLabels e = enrichedByTarget.get(batch.target());
         if (e == null || e.epoch != epoch || !e.resource.equals(batch.resource())) {
             e = new EnrichedLabels(epoch, batch.resource());
         }
-        e.startBatch(batch.timestampMillis(), batch.families().stream().mapToInt(f -> f.series().size()).sum());
+        e.startBatch(batch.timestampMillis(), batch.families().stream().mapToInt(f -> f.series().size()).sum(), endpoints);
         forgetStaleTargets(batch.timestampMillis());
+        pruneTargetEndpoints(batch.timestampMillis(), endpoints);
         return e;
     }
 
@@ -308,19 +337,55 @@ public final class K8sAttributesProcessor implements Processor {
         enrichedByTarget.values().removeIf(e -> nowMillis - e.lastUsedMillis > 3_600_000);
     }
 
-    /** Per-batch state: suffix arrays per resolution, unresolved counts. */
+    /**
+     * Upstream targets that no batch checked again although the slices changed since the previous
+     * prune (ten minutes at least) are gone from every Kong data plane: their entries go.
+     */
+    private void pruneTargetEndpoints(long nowMillis, long endpoints) {
+        if (nowMillis - lastPruneMillis < 600_000) {
+            return;
+        }
+        long before = endpointsAtLastPrune;
+        lastPruneMillis = nowMillis;
+        endpointsAtLastPrune = endpoints;
+        targetEndpoints.values().removeIf(t -> t.checkedAt() < before);
+    }
+
+    /** Per-batch state: suffix arrays per resolution and per upstream target, unresolved counts. */
     private final class BatchWork {
         final String[] dataplane;
         final EnrichedLabels enriched;
+        final long endpoints; // the slices' generation at the start of the batch
+        // Addresses the slice changes since the previous batch touched; null: unknown, any may have moved.
+        final Set<String> movedAddresses;
+        // Per batch: the suffix carries this batch's data-plane labels, which differ between Kong pods.
+        final Map<String, String[]> targetSuffixes = new HashMap<>();
         final Map<Resolution, String[]> suffixes = new IdentityHashMap<>();
         final Map<Resolution, String> namesOf = new IdentityHashMap<>(); // the Kong service each was made for
         final long[] unresolved = new long[3];
         String lastName;
         Resolution lastResolution;
 
-        BatchWork(String[] dataplane, EnrichedLabels enriched) {
+        BatchWork(String[] dataplane, EnrichedLabels enriched, long endpoints) {
             this.dataplane = dataplane;
             this.enriched = enriched;
+            this.endpoints = endpoints;
+            this.movedAddresses = enriched.targetsMayHaveMoved() && !enriched.firstBatch() && cluster.isPresent()
+                    ? cluster.get().addressesChangedAfter(enriched.previousEndpoints).orElse(null) : null;
+        }
+
+        /** Whether the slices changed since the previous batch touched this target's address. */
+        boolean mayHaveMoved(String target) {
+            return movedAddresses == null || movedAddresses.contains(addressOf(target));
+        }
+
+        String[] targetSuffix(String target) {
+            String[] s = targetSuffixes.get(target);
+            if (s == null) {
+                s = concat(targetLabels(target, endpoints).pairs(), dataplane);
+                targetSuffixes.put(target, s);
+            }
+            return s;
         }
 
         Resolution resolve(String kongService) {
@@ -440,27 +505,54 @@ public final class K8sAttributesProcessor implements Processor {
     /** The enriched set of the series at position i of the target health family. */
     private Labels enrichedTarget(Labels labels, int i, BatchWork work, Positions before) {
         Labels enriched = before.at(i, labels);
+        if (enriched != null && work.enriched.targetsMayHaveMoved()) {
+            String target = labels.get("target");
+            if (target != null && work.mayHaveMoved(target)
+                    && targetLabels(target, work.endpoints).changedAt() > work.enriched.previousEndpoints) {
+                enriched = null; // this target now maps to another pod (or to none)
+            }
+        }
         if (enriched == null) {
             enriched = work.enriched.known(labels, true);
         }
         if (enriched == null) {
             String target = labels.get("target");
-            String[] suffix = target == null ? work.dataplane
-                    : targetSuffixes.computeIfAbsent(target, t -> concat(targetLabels(t), work.dataplane));
+            String[] suffix = target == null ? work.dataplane : work.targetSuffix(target);
             enriched = suffix.length == 0 ? labels : work.rewrite(labels, -1, suffix);
         }
         return enriched;
     }
 
-    private String[] targetLabels(String target) {
+    /** The cluster's pairs for {@code target}, checked at slices' generation {@code endpoints}. */
+    private TargetLabels targetLabels(String target, long endpoints) {
+        TargetLabels known = targetEndpoints.get(target);
+        if (known != null && known.checkedAt() == endpoints) {
+            return known;
+        }
+        String[] pairs = lookUpTarget(target);
+        TargetLabels checked = known != null && java.util.Arrays.equals(known.pairs(), pairs)
+                ? new TargetLabels(endpoints, known.changedAt(), known.pairs())
+                : new TargetLabels(endpoints, endpoints, pairs);
+        targetEndpoints.put(target, checked);
+        return checked;
+    }
+
+    /** The address of an upstream target {@code ip:port} ({@code [ipv6]:port}), or null. */
+    static String addressOf(String target) {
         int colon = target.lastIndexOf(':');
-        if (colon <= 0 || cluster.isEmpty()) {
-            return new String[0];
+        if (colon <= 0) {
+            return null;
         }
         String ip = target.substring(0, colon);
-        if (ip.startsWith("[") && ip.endsWith("]")) {
-            ip = ip.substring(1, ip.length() - 1);
+        return ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
+    }
+
+    private String[] lookUpTarget(String target) {
+        String ip = addressOf(target);
+        if (ip == null || cluster.isEmpty()) {
+            return new String[0];
         }
+        int colon = target.lastIndexOf(':');
         int port;
         try {
             port = Integer.parseInt(target.substring(colon + 1));

@@ -18,8 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Kong service name -> Kubernetes object, in DESIGN.md's order: the Kong service's tags from the
  * Admin API, else the ingress controller's naming rules checked against the cluster cache, else
- * unresolved. Results are cached per name and dropped whole when the cluster or the tags change,
- * so a scrape of 600k samples resolves each of its few thousand names once, not per sample.
+ * unresolved. Results are cached per name and dropped whole when the routing objects (Services,
+ * Ingresses, HTTPRoutes, GRPCRoutes: {@link ClusterCache#routingGeneration()}) or the tags change,
+ * so a scrape of 600k samples resolves each of its few thousand names once, not per sample, and
+ * Pods and EndpointSlices, which change all the time, never cost a re-resolution.
  */
 public final class KongServiceResolver {
     static final String ROUTE_API_VERSION = ClusterCache.GATEWAY_GROUP + "/v1";
@@ -37,11 +39,11 @@ public final class KongServiceResolver {
     }
 
     /**
-     * Drops cached results when the cluster or the tags changed since the last call; true when it
-     * did. Called once per batch, not per sample.
+     * Drops cached results when the routing objects or the tags changed since the last call; true
+     * when it did. Called once per batch, not per sample.
      */
     public boolean refresh() {
-        long gen = cluster.map(ClusterCache::generation).orElse(0L);
+        long gen = cluster.map(ClusterCache::routingGeneration).orElse(0L);
         long ver = tags.version();
         if (gen != seenGeneration || ver != seenTagVersion || cache.size() > MAX_CACHED) {
             cache.clear();

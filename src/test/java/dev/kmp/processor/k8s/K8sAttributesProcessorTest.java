@@ -375,6 +375,71 @@ class K8sAttributesProcessorTest {
         }
     }
 
+    @Test
+    void podAndSliceChurnRebuildOnlyTheTargetsThatMovedAndEachKongPodKeepsItsOwnLabels() throws Exception {
+        ClusterCache cache = cluster("/kong/kong-multibackend-services.json");
+        ServiceTagDirectory tags = new ServiceTagDirectory();
+        tags.publish("admin", Map.of("a", new ObjectRef("Service", "", "v1", "ns", "svc-a")));
+        K8sAttributesProcessor p = processor(Optional.of(cache), tags, "keep");
+        String otherUrl = "http://10.0.0.6:8100/metrics";
+        Labels otherPod = Labels.of("dataplane_url", otherUrl, "dataplane_pod", "kong-gw-2", "dataplane_namespace", "kong");
+        java.util.function.Function<String, List<MetricFamily>> families = url -> List.of(
+                new MetricFamily("requests", dev.kmp.model.MetricType.GAUGE, "", List.of(
+                        new dev.kmp.model.ScalarSeries("requests", Labels.of("service", "a", "code", "200", "dataplane_url", url), 1))),
+                new MetricFamily(K8sAttributesProcessor.TARGET_HEALTH, dev.kmp.model.MetricType.GAUGE, "", List.of(
+                        new dev.kmp.model.ScalarSeries(K8sAttributesProcessor.TARGET_HEALTH,
+                                Labels.of("upstream", "u", "target", "10.244.2.77:8080", "state", "healthy", "dataplane_url", url), 1),
+                        new dev.kmp.model.ScalarSeries(K8sAttributesProcessor.TARGET_HEALTH,
+                                Labels.of("upstream", "u", "target", "10.7.0.1:80", "state", "healthy", "dataplane_url", url), 1))));
+        List<MetricFamily> fromFirst = families.apply(URL);
+        List<MetricFamily> fromSecond = families.apply(otherUrl);
+        Batch first = p.process(Batch.success(new TargetId("kong", URL), POD, 0, fromFirst));
+        Batch second = p.process(Batch.success(new TargetId("kong", otherUrl), otherPod, 0, fromSecond));
+        // Two Kong pods report the same upstream target: each series carries its own data plane.
+        assertEquals("kong-gw-1", series(first, K8sAttributesProcessor.TARGET_HEALTH).get(0).get("dataplane_pod"));
+        assertEquals("kong-gw-2", series(second, K8sAttributesProcessor.TARGET_HEALTH).get(0).get("dataplane_pod"));
+        assertEquals("cart-v2-84c7d9f6b-tn5xs", series(second, K8sAttributesProcessor.TARGET_HEALTH).get(0).get("target_pod"));
+
+        // A Pod changed (a label): neither resolutions nor targets read Pods, every set stays as it was.
+        long changes = cache.generation();
+        var pod = api.client().pods().inNamespace("checkout").withName("cart-v2-84c7d9f6b-tn5xs").get();
+        pod.getMetadata().getLabels().put("rollout", "2");
+        api.client().resource(pod).update();
+        MockApi.await("the Pod change to reach the cache", () -> cache.generation() > changes);
+        Batch afterPod = p.process(Batch.success(new TargetId("kong", URL), POD, 1, fromFirst));
+        assertSameLabels(first, afterPod, 0, 1);
+
+        // The slice now sends the target to another pod: that series is made again, the rest stay.
+        long slices = cache.endpointGeneration();
+        var slice = api.client().discovery().v1().endpointSlices().inAnyNamespace().list().getItems().stream()
+                .filter(sl -> sl.getEndpoints().stream().anyMatch(ep -> ep.getAddresses().contains("10.244.2.77")))
+                .findFirst().orElseThrow();
+        slice.getEndpoints().stream().filter(ep -> ep.getAddresses().contains("10.244.2.77"))
+                .forEach(ep -> ep.getTargetRef().setName("cart-v2-84c7d9f6b-new01"));
+        api.client().resource(slice).update();
+        MockApi.await("the slice change to reach the cache", () -> cache.endpointGeneration() > slices);
+        Batch afterSlice = p.process(Batch.success(new TargetId("kong", URL), POD, 2, fromFirst));
+        assertEquals("cart-v2-84c7d9f6b-new01", series(afterSlice, K8sAttributesProcessor.TARGET_HEALTH).get(0).get("target_pod"));
+        assertEquals("kong-gw-1", series(afterSlice, K8sAttributesProcessor.TARGET_HEALTH).get(0).get("dataplane_pod"));
+        assertSame(labelsAt(first, 0, 0), labelsAt(afterSlice, 0, 0), "the service series is not made again");
+        assertSame(labelsAt(first, 1, 1), labelsAt(afterSlice, 1, 1), "the target that did not move keeps its set");
+        Batch second2 = p.process(Batch.success(new TargetId("kong", otherUrl), otherPod, 3, fromSecond));
+        assertEquals("cart-v2-84c7d9f6b-new01", series(second2, K8sAttributesProcessor.TARGET_HEALTH).get(0).get("target_pod"));
+        assertEquals("kong-gw-2", series(second2, K8sAttributesProcessor.TARGET_HEALTH).get(0).get("dataplane_pod"));
+    }
+
+    private static Labels labelsAt(Batch b, int family, int series) {
+        return b.families().get(family).series().get(series).labels();
+    }
+
+    private static void assertSameLabels(Batch a, Batch b, int... families) {
+        for (int f : families) {
+            for (int i = 0; i < a.families().get(f).series().size(); i++) {
+                assertSame(labelsAt(a, f, i), labelsAt(b, f, i), a.families().get(f).name() + " position " + i);
+            }
+        }
+    }
+
     @SafeVarargs
     private static Batch batchOf(Map<String, Labels> inputs, List<String>... familyOrders) {
         List<MetricFamily> families = new java.util.ArrayList<>();
