@@ -173,6 +173,26 @@ public final class PipelineBenchmark {
             HeapHistogram.take().growthSince(histogramBefore, 25, samples).forEach(System.out::println);
         }
 
+        // A live cluster changes between scrapes: Pods (rollouts, readiness, autoscaling) and with
+        // them EndpointSlices. One cycle after each kind of change, three times, as the median.
+        double[] afterPod = new double[3];
+        double[] afterPodProcess = new double[3];
+        double[] afterSlice = new double[3];
+        double[] afterSliceProcess = new double[3];
+        for (int i = 0; i < afterPod.length; i++) {
+            enrichment.changeOnePod();
+            long t0 = System.nanoTime();
+            receiver.scrapeOnce(chain);
+            afterPod[i] = (System.nanoTime() - t0) / 1e6;
+            afterPodProcess[i] = chain.processMs;
+            enrichment.moveOneTarget();
+            t0 = System.nanoTime();
+            receiver.scrapeOnce(chain);
+            afterSlice[i] = (System.nanoTime() - t0) / 1e6;
+            afterSliceProcess[i] = chain.processMs;
+        }
+        requireUp(receiver);
+
         // Stages one by one, on the same payload, to show where a cycle's time goes.
         double[] fetch = new double[options.iterations()];
         double[] parse = new double[options.iterations()];
@@ -247,6 +267,8 @@ public final class PipelineBenchmark {
                 firstMs, firstGcMs, firstJitMs, firstProcessMs, firstStoreMs, secondFirstMs, secondGcMs, median(freshProcess),
                 cycleMs, Arrays.stream(cycle).min().orElse(0), Arrays.stream(cycle).max().orElse(0),
                 processors.isEmpty() ? "none" : processors.stream().map(p -> p.getClass().getSimpleName()).toList());
+        System.out.printf(Locale.ROOT, "cluster churn: a cycle after one Pod changed %.1f ms (processors %.1f ms), after one EndpointSlice changed %.1f ms (processors %.1f ms)%n",
+                median(afterPod), median(afterPodProcess), median(afterSlice), median(afterSliceProcess));
         System.out.printf(Locale.ROOT, "RESULT services=%d samples=%d bytes=%d cycle_ms=%.1f ns_per_sample=%.0f mb_per_s=%.1f "
                         + "heap_bytes_per_series=%.0f alloc_bytes_per_cycle=%d render_ms=%.1f%n",
                 options.services(), samples, body.remaining(), cycleMs, cycleMs * 1e6 / samples, body.remaining() / 1e6 / (cycleMs / 1e3),

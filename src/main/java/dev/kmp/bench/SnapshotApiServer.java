@@ -31,8 +31,9 @@ import java.util.concurrent.Executors;
 /**
  * A read-only Kubernetes API on loopback that serves a fixed set of objects: each collection the
  * {@code ClusterCache}'s informers list ({@code GET /api/v1/services} and so on) is answered with a
- * list built once, and each watch is held open with no events. The informers, their stores and
- * indexes are the real ones; only the API side is fixed.
+ * list built once, and each watch is held open, sending only the events the benchmark announces
+ * ({@link #announceModified}: the churn of a live cluster, one object at a time). The informers,
+ * their stores and indexes are the real ones; only the API side is fixed.
  *
  * <p>Why not fabric8's CRUD mock: it stores objects in a way that makes each create cost in
  * proportion to what is already stored, so seeding 5000 services' objects took about ten minutes.
@@ -59,6 +60,9 @@ final class SnapshotApiServer implements AutoCloseable {
     private final Map<String, byte[]> lists;
     private final CountDownLatch closing = new CountDownLatch(1);
     private final Set<String> unknownPaths = ConcurrentHashMap.newKeySet();
+    /** The open watches' response streams, by collection path. */
+    private final Map<String, List<OutputStream>> watches = new ConcurrentHashMap<>();
+    private final KubernetesSerialization json = new KubernetesSerialization();
 
     private SnapshotApiServer(HttpServer server, Map<String, byte[]> lists) {
         this.server = server;
@@ -118,9 +122,10 @@ final class SnapshotApiServer implements AutoCloseable {
                 return;
             }
             if (query != null && (query.contains("watch=true") || query.contains("watch=1"))) {
-                // Nothing ever changes: the watch stays open, empty, until the benchmark ends.
+                // The watch stays open until the benchmark ends, with the events it announces.
                 exchange.sendResponseHeaders(200, 0);
                 exchange.getResponseBody().flush();
+                watches.computeIfAbsent(path, p -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(exchange.getResponseBody());
                 try {
                     closing.await();
                 } catch (InterruptedException e) {
@@ -133,6 +138,27 @@ final class SnapshotApiServer implements AutoCloseable {
                 out.write(list);
             }
         }
+    }
+
+    /**
+     * Sends a MODIFIED event for {@code object} to every open watch of its collection, with a
+     * newer resourceVersion (the informers count a change only when it differs). Returns how many
+     * watches it reached.
+     */
+    int announceModified(HasMetadata object, long resourceVersion) throws IOException {
+        Collection c = COLLECTIONS.stream().filter(k -> k.type().isInstance(object)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("not served: " + object.getKind()));
+        object.getMetadata().setResourceVersion(Long.toString(resourceVersion));
+        byte[] event = ("{\"type\":\"MODIFIED\",\"object\":" + json.asJson(object) + "}\n").getBytes(StandardCharsets.UTF_8);
+        int reached = 0;
+        for (OutputStream out : watches.getOrDefault(c.path(), List.of())) {
+            synchronized (out) {
+                out.write(event);
+                out.flush();
+            }
+            reached++;
+        }
+        return reached;
     }
 
     @Override
