@@ -179,11 +179,7 @@ public final class K8sAttributesProcessor implements Processor {
                 knownTargets = new IdentityHashMap<>(Math.max(16, seriesInBatch / 8));
                 for (Map<String, Positions> batch : List.of(previous, current)) {
                     batch.forEach((family, p) -> {
-                        boolean targetFamily = family.equals(TARGET_HEALTH);
-                        if (targetFamily && batch == previous && targetsMayHaveMoved()) {
-                            return; // made before the slices changed: enrichedTarget checks them one by one
-                        }
-                        var map = targetFamily ? knownTargets : known;
+                        var map = family.equals(TARGET_HEALTH) ? knownTargets : known;
                         for (int i = 0; i < p.inputs.length; i++) {
                             if (p.outputs[i] != null) {
                                 map.put(p.inputs[i], p.outputs[i]);
@@ -505,15 +501,18 @@ public final class K8sAttributesProcessor implements Processor {
     /** The enriched set of the series at position i of the target health family. */
     private Labels enrichedTarget(Labels labels, int i, BatchWork work, Positions before) {
         Labels enriched = before.at(i, labels);
+        if (enriched == null) {
+            enriched = work.enriched.known(labels, true);
+        }
         if (enriched != null && work.enriched.targetsMayHaveMoved()) {
+            // Made before slices changed (a replaced pod shifts the targets after it, so this is
+            // often from the identity map): kept unless the change touched this target's address
+            // and its pairs are not the ones of then.
             String target = labels.get("target");
             if (target != null && work.mayHaveMoved(target)
                     && targetLabels(target, work.endpoints).changedAt() > work.enriched.previousEndpoints) {
-                enriched = null; // this target now maps to another pod (or to none)
+                enriched = null;
             }
-        }
-        if (enriched == null) {
-            enriched = work.enriched.known(labels, true);
         }
         if (enriched == null) {
             String target = labels.get("target");
