@@ -54,16 +54,9 @@ public final class ClusterCache implements AutoCloseable {
     private final AtomicLong generation = new AtomicLong();
     /** Changes of EndpointSlices only: the version an {@link EndpointAddresses} snapshot was taken at. */
     private final AtomicLong sliceChanges = new AtomicLong();
-    /**
-     * The addresses each recent slice change touched (before and after it), by the value of
-     * {@link #sliceChanges} it took: so a reader can tell which upstream targets may have moved
-     * since a version it saw, instead of checking every one. Bounded: older entries fall off.
-     */
-    private final java.util.ArrayDeque<AddressChange> addressChanges = new java.util.ArrayDeque<>();
-    static final int ADDRESS_CHANGES_KEPT = 4096;
-
-    private record AddressChange(long version, List<String> addresses) {
-    }
+    /** What recent slice changes touched, by the value of {@link #sliceChanges} each took. */
+    private final AddressChangeLog addressChanges = new AddressChangeLog(ADDRESS_CHANGES_KEPT);
+    static final int ADDRESS_CHANGES_KEPT = 1024; // slices hold up to 100 endpoints: at most ~4 MB of addresses
 
     /** Changes of Services, Ingresses, HTTPRoutes and GRPCRoutes only. */
     private final AtomicLong routingChanges = new AtomicLong();
@@ -199,11 +192,9 @@ public final class ClusterCache implements AutoCloseable {
             if (before instanceof EndpointSlice old) {
                 touched.addAll(sliceAddresses(old));
             }
+            // Counted and logged together, so a reader that sees a version finds its change in the log.
             synchronized (addressChanges) {
-                addressChanges.addLast(new AddressChange(sliceChanges.incrementAndGet(), touched));
-                if (addressChanges.size() > ADDRESS_CHANGES_KEPT) {
-                    addressChanges.removeFirst();
-                }
+                addressChanges.add(sliceChanges.incrementAndGet(), touched);
             }
         } else if (object instanceof Service || object instanceof Ingress || object instanceof HTTPRoute
                 || object instanceof GRPCRoute) {
@@ -248,21 +239,7 @@ public final class ClusterCache implements AutoCloseable {
      * the changes since then are no longer all remembered (then any address may have moved).
      */
     public Optional<Set<String>> addressesChangedAfter(long endpointGeneration) {
-        synchronized (addressChanges) {
-            AddressChange oldest = addressChanges.peekFirst();
-            if (endpointGeneration < sliceChanges.get() && (oldest == null || oldest.version() > endpointGeneration + 1)) {
-                return Optional.empty();
-            }
-            Set<String> out = new java.util.HashSet<>();
-            for (java.util.Iterator<AddressChange> i = addressChanges.descendingIterator(); i.hasNext(); ) {
-                AddressChange c = i.next();
-                if (c.version() <= endpointGeneration) {
-                    break;
-                }
-                out.addAll(c.addresses());
-            }
-            return Optional.of(out);
-        }
+        return addressChanges.changedAfter(endpointGeneration);
     }
 
     public boolean hasSynced() {
