@@ -43,7 +43,6 @@ public final class ClusterCache implements AutoCloseable {
 
     static final String BY_IP = "ip";
     static final String BY_SERVICE = "service";
-    static final String BY_ADDRESS = "address";
     /** The label an EndpointSlice carries naming its Service. */
     public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
     public static final String GATEWAY_GROUP = "gateway.networking.k8s.io";
@@ -52,7 +51,7 @@ public final class ClusterCache implements AutoCloseable {
     private final List<String> namespaces;
     private final Duration resync;
     private final AtomicLong generation = new AtomicLong();
-    /** Changes of EndpointSlices only: the version an {@link EndpointAddresses} snapshot was taken at. */
+    /** Changes of EndpointSlices only. */
     private final AtomicLong sliceChanges = new AtomicLong();
     /** What recent slice changes touched, by the value of {@link #sliceChanges} each took. */
     private final AddressChangeLog addressChanges = new AddressChangeLog(ADDRESS_CHANGES_KEPT);
@@ -60,10 +59,8 @@ public final class ClusterCache implements AutoCloseable {
 
     /** Changes of Services, Ingresses, HTTPRoutes and GRPCRoutes only. */
     private final AtomicLong routingChanges = new AtomicLong();
-    private final AtomicLong staleAddressLookups = new AtomicLong();
-    private volatile EndpointAddresses endpointAddresses;
-    /** Lookups read the informer's index this many times after a slice changed before a new snapshot is taken. */
-    static final int SNAPSHOT_AFTER_LOOKUPS = 256;
+    /** Every slice address and its endpoint, kept current by the slice events (read by {@link #endpointFor}). */
+    private final EndpointAddresses endpointAddresses = new EndpointAddresses();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final List<ScopedInformers<?>> all = new ArrayList<>();
 
@@ -104,7 +101,7 @@ public final class ClusterCache implements AutoCloseable {
         endpointSlices = ScopedInformers.of("EndpointSlice", namespaces,
                 ns -> client.discovery().v1().endpointSlices().inNamespace(ns).runnableInformer(resyncMillis),
                 () -> client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(resyncMillis));
-        endpointSlices.addIndexers(Map.of(BY_SERVICE, ClusterCache::sliceService, BY_ADDRESS, ClusterCache::sliceAddresses));
+        endpointSlices.addIndexers(Map.of(BY_SERVICE, ClusterCache::sliceService));
         ingresses = ScopedInformers.of("Ingress", namespaces,
                 ns -> client.network().v1().ingresses().inNamespace(ns).runnableInformer(resyncMillis),
                 () -> client.network().v1().ingresses().inAnyNamespace().runnableInformer(resyncMillis));
@@ -134,20 +131,20 @@ public final class ClusterCache implements AutoCloseable {
         ResourceEventHandler<T> handler = new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
-                changed(null, obj);
+                changed(null, obj, false);
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
                 String before = oldObj.getMetadata().getResourceVersion();
                 if (before == null || !before.equals(newObj.getMetadata().getResourceVersion())) {
-                    changed(oldObj, newObj);
+                    changed(oldObj, newObj, false);
                 }
             }
 
             @Override
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-                changed(null, obj);
+                changed(null, obj, true);
             }
         };
         for (SharedIndexInformer<T> i : s.informers) {
@@ -186,13 +183,19 @@ public final class ClusterCache implements AutoCloseable {
         }
     }
 
-    private void changed(HasMetadata before, HasMetadata object) {
+    private void changed(HasMetadata before, HasMetadata object, boolean deleted) {
         if (object instanceof EndpointSlice slice) {
             List<String> touched = new ArrayList<>(sliceAddresses(slice));
             if (before instanceof EndpointSlice old) {
                 touched.addAll(sliceAddresses(old));
             }
-            // Counted and logged together, so a reader that sees a version finds its change in the log.
+            // The addresses first: whoever sees the new count and looks a target up again must get
+            // the new answer. Counted and logged together, so that count finds its change in the log.
+            if (deleted) {
+                endpointAddresses.remove(slice);
+            } else {
+                endpointAddresses.put(slice);
+            }
             synchronized (addressChanges) {
                 addressChanges.add(sliceChanges.incrementAndGet(), touched);
             }
@@ -307,28 +310,11 @@ public final class ClusterCache implements AutoCloseable {
     }
 
     /**
-     * The endpoint behind a Kong upstream target {@code ip:port}, from the EndpointSlices. Reads a
-     * snapshot of every slice's addresses ({@link EndpointAddresses}) while no slice changed since it
-     * was taken; after a change, lookups read the informer's address index until enough of them
-     * came to pay for a new snapshot (a single new target after a rollout costs no rebuild).
+     * The endpoint behind a Kong upstream target {@code ip:port}, from the EndpointSlices: one read
+     * of the address map the slice events keep ({@link EndpointAddresses}).
      */
     public Optional<TargetEndpoint> endpointFor(String ip, int port) {
-        if (endpointSlices == null) {
-            return Optional.empty();
-        }
-        long version = sliceChanges.get();
-        EndpointAddresses snapshot = endpointAddresses;
-        if (snapshot == null || snapshot.version() != version) {
-            if (staleAddressLookups.incrementAndGet() < SNAPSHOT_AFTER_LOOKUPS) {
-                return EndpointAddresses.find(endpointSlices.byIndex(BY_ADDRESS, ip), ip, port);
-            }
-            // The version is read before the slices: a change landing meanwhile makes this snapshot
-            // stale at once (and replaced later), never wrong for long.
-            snapshot = EndpointAddresses.of(version, endpointSlices.all());
-            endpointAddresses = snapshot;
-            staleAddressLookups.set(0);
-        }
-        return snapshot.find(ip, port);
+        return endpointAddresses.find(ip, port);
     }
 
     /** A Kong upstream target mapped to its Pod (may be null) and Service (may be null). */
