@@ -104,8 +104,18 @@ public final class PipelineBenchmark {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        Options options = Options.parse(args);
+    public static void main(String[] args) {
+        try {
+            run(Options.parse(args));
+        } catch (Throwable t) {
+            // The loopback servers and the informers run on threads that would keep the JVM up
+            // after a failure: say what failed and end the process, so bench/compare does not hang.
+            t.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(Options options) throws Exception {
         Path file = PayloadCache.payload(options.cacheDir(), options.services());
         ByteBuffer body = PayloadCache.load(file);
         int samples = PayloadCache.sampleLines(body);
