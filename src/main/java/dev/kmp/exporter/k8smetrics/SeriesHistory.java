@@ -49,6 +49,7 @@ final class SeriesHistory {
     private static final class Ring {
         final MetricType type;
         final ArrayDeque<Sample> samples = new ArrayDeque<>();
+        long lastBatch; // the target's batch number that last carried this series
 
         Ring(MetricType type) {
             this.type = type;
@@ -58,6 +59,7 @@ final class SeriesHistory {
     private static final class TargetHistory {
         final Map<SeriesKey, Ring> series = new HashMap<>();
         long lastBatchMillis;
+        long batches;
     }
 
     void record(Batch batch) {
@@ -67,20 +69,23 @@ final class SeriesHistory {
             // A failed scrape says nothing about the series: keep them, they age out of the window
             // and the API then reports stale data instead of an old value.
             if (!batch.failed()) {
-                Set<SeriesKey> present = new java.util.HashSet<>();
+                // Each series the batch carries is stamped with its number; the rest are freed
+                // after it (no set of the present keys: one hash and one entry less per series).
+                long stamp = ++target.batches;
                 for (MetricFamily family : batch.families()) {
                     if (families.contains(family.name())) {
                         for (Series s : family.series()) {
                             Sample sample = toSample(s, batch.timestampMillis());
                             if (sample != null) {
-                                SeriesKey key = new SeriesKey(family.name(), s.labels());
-                                present.add(key);
-                                append(target.series.computeIfAbsent(key, k -> new Ring(family.type())), sample);
+                                Ring ring = target.series.computeIfAbsent(new SeriesKey(family.name(), s.labels()),
+                                        k -> new Ring(family.type()));
+                                ring.lastBatch = stamp;
+                                append(ring, sample);
                             }
                         }
                     }
                 }
-                target.series.keySet().retainAll(present);
+                target.series.values().removeIf(ring -> ring.lastBatch != stamp);
             }
         }
         forgetSilentTargets(batch.timestampMillis());
