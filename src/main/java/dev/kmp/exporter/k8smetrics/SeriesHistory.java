@@ -60,6 +60,19 @@ final class SeriesHistory {
         final Map<SeriesKey, Ring> series = new HashMap<>();
         long lastBatchMillis;
         long batches;
+        // Per family, the label sets of the previous batch by position and their rings: the
+        // pipeline hands out the same Labels instances batch after batch in the same order, so
+        // a series' ring is nearly always found by one identity compare, with no key or hashing.
+        Map<String, Positions> previous = Map.of();
+    }
+
+    /** A family's label sets by position in one batch, and the ring each went to. */
+    private record Positions(Labels[] labels, Ring[] rings) {
+        static final Positions NONE = new Positions(new Labels[0], new Ring[0]);
+
+        Ring at(int i, Labels l) {
+            return i < labels.length && labels[i] == l ? rings[i] : null;
+        }
     }
 
     void record(Batch batch) {
@@ -72,19 +85,32 @@ final class SeriesHistory {
                 // Each series the batch carries is stamped with its number; the rest are freed
                 // after it (no set of the present keys: one hash and one entry less per series).
                 long stamp = ++target.batches;
+                Map<String, Positions> now = new HashMap<>();
                 for (MetricFamily family : batch.families()) {
                     if (families.contains(family.name())) {
-                        for (Series s : family.series()) {
+                        List<Series> series = family.series();
+                        Positions before = target.previous.getOrDefault(family.name(), Positions.NONE);
+                        Positions here = new Positions(new Labels[series.size()], new Ring[series.size()]);
+                        now.put(family.name(), here);
+                        for (int i = 0; i < series.size(); i++) {
+                            Series s = series.get(i);
                             Sample sample = toSample(s, batch.timestampMillis());
-                            if (sample != null) {
-                                Ring ring = target.series.computeIfAbsent(new SeriesKey(family.name(), s.labels()),
-                                        k -> new Ring(family.type()));
-                                ring.lastBatch = stamp;
-                                append(ring, sample);
+                            if (sample == null) {
+                                continue;
                             }
+                            Ring ring = before.at(i, s.labels());
+                            if (ring == null) {
+                                ring = target.series.computeIfAbsent(new SeriesKey(family.name(), s.labels()),
+                                        k -> new Ring(family.type()));
+                            }
+                            here.labels()[i] = s.labels();
+                            here.rings()[i] = ring;
+                            ring.lastBatch = stamp;
+                            append(ring, sample);
                         }
                     }
                 }
+                target.previous = now;
                 target.series.values().removeIf(ring -> ring.lastBatch != stamp);
             }
         }

@@ -187,6 +187,27 @@ class WindowedValueTest {
     }
 
     @Test
+    void seriesThatChangePlacesBetweenBatchesKeepTheirOwnHistory() {
+        // Series are found by position first (same label set at the same place as last batch):
+        // when the batch lists them in another order, each sample must still go to its own series.
+        SeriesHistory h = new SeriesHistory(Set.of(FAMILY), Duration.ofSeconds(60), 100);
+        Labels r1 = service(A, "shop", "storefront", "r1");
+        Labels r2 = service(A, "shop", "storefront", "r2");
+        Labels r3 = service(A, "shop", "storefront", "r3");
+        h.record(batch(A, 0, histogram(r1, 1, "+Inf", 100), histogram(r2, 2, "+Inf", 200)));
+        h.record(batch(A, 10_000, histogram(r2, 2, "+Inf", 210), histogram(r1, 1, "+Inf", 110)));
+        h.record(batch(A, 20_000, histogram(r3, 3, "+Inf", 300), histogram(r2, 2, "+Inf", 220), histogram(r1, 1, "+Inf", 120)));
+        for (String route : List.of("r1", "r2")) {
+            List<SeriesHistory.SeriesSnapshot> s = h.select(FAMILY, l -> route.equals(l.get("route")));
+            assertEquals(1, s.size(), route);
+            double base = route.equals("r1") ? 100 : 200;
+            assertEquals(List.of(base, base + 10, base + 20), s.get(0).samples().stream().map(Sample::count).toList(), route);
+        }
+        assertEquals(1, h.select(FAMILY, l -> "r3".equals(l.get("route"))).get(0).samples().size());
+        assertEquals(3, h.seriesCount());
+    }
+
+    @Test
     void histogramQuantileMatchesPromQLOnItsOwnBuckets() {
         double[] bounds = {1, 2, 4, Double.POSITIVE_INFINITY};
         double[] counts = {10, 20, 40, 40};
