@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -105,7 +104,7 @@ final class BenchProcessors implements AutoCloseable {
      * A Pod of the cluster changes (a label, as a rollout or a readiness flip changes it) and the
      * cache has seen it when this returns: the churn a busy cluster has between any two scrapes.
      */
-    void changeOnePod() throws IOException, InterruptedException {
+    void changeOnePod() throws InterruptedException {
         Pod pod = nth(Pod.class, changes++);
         Map<String, String> labels = new HashMap<>(pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels());
         labels.put("kmp-bench-change", Integer.toString(changes));
@@ -117,7 +116,7 @@ final class BenchProcessors implements AutoCloseable {
      * One endpoint of an EndpointSlice now names another Pod (its pod was replaced, same address):
      * one upstream target maps elsewhere, and the cache has seen it when this returns.
      */
-    void moveOneTarget() throws IOException, InterruptedException {
+    void moveOneTarget() throws InterruptedException {
         EndpointSlice slice = nth(EndpointSlice.class, changes++);
         var endpoint = slice.getEndpoints().getFirst();
         endpoint.getTargetRef().setName(endpoint.getTargetRef().getName() + "-" + changes);
@@ -133,7 +132,7 @@ final class BenchProcessors implements AutoCloseable {
     }
 
     private void announceAndAwait(HasMetadata object, java.util.function.LongSupplier generation)
-            throws IOException, InterruptedException {
+            throws InterruptedException {
         long before = generation.getAsLong();
         if (server.announceModified(object, ++resourceVersion) == 0) {
             throw new IllegalStateException("no watch of the benchmark's API is open for " + object.getKind());

@@ -145,18 +145,23 @@ final class SnapshotApiServer implements AutoCloseable {
      * newer resourceVersion (the informers count a change only when it differs). Returns how many
      * watches it reached.
      */
-    int announceModified(HasMetadata object, long resourceVersion) throws IOException {
+    int announceModified(HasMetadata object, long resourceVersion) {
         Collection c = COLLECTIONS.stream().filter(k -> k.type().isInstance(object)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("not served: " + object.getKind()));
         object.getMetadata().setResourceVersion(Long.toString(resourceVersion));
         byte[] event = ("{\"type\":\"MODIFIED\",\"object\":" + json.asJson(object) + "}\n").getBytes(StandardCharsets.UTF_8);
         int reached = 0;
-        for (OutputStream out : watches.getOrDefault(c.path(), List.of())) {
-            synchronized (out) {
-                out.write(event);
-                out.flush();
+        List<OutputStream> open = watches.getOrDefault(c.path(), List.of());
+        for (OutputStream out : open) {
+            try {
+                synchronized (out) {
+                    out.write(event);
+                    out.flush();
+                }
+                reached++;
+            } catch (IOException e) {
+                open.remove(out); // a watch the informer closed (it opens a new one): not an error
             }
-            reached++;
         }
         return reached;
     }
