@@ -53,9 +53,9 @@ public final class ClusterCache implements AutoCloseable {
     private final AtomicLong generation = new AtomicLong();
     /** Changes of EndpointSlices only. */
     private final AtomicLong sliceChanges = new AtomicLong();
+    static final int ADDRESS_CHANGES_KEPT = 1024; // slices hold up to 100 endpoints: at most ~4 MB of addresses
     /** What recent slice changes touched, by the value of {@link #sliceChanges} each took. */
     private final AddressChangeLog addressChanges = new AddressChangeLog(ADDRESS_CHANGES_KEPT);
-    static final int ADDRESS_CHANGES_KEPT = 1024; // slices hold up to 100 endpoints: at most ~4 MB of addresses
 
     /** Changes of Services, Ingresses, HTTPRoutes and GRPCRoutes only. */
     private final AtomicLong routingChanges = new AtomicLong();
