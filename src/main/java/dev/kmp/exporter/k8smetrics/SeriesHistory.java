@@ -43,9 +43,6 @@ final class SeriesHistory {
     record SeriesSnapshot(TargetId target, String family, MetricType type, Labels labels, List<Sample> samples) {
     }
 
-    private record SeriesKey(String family, Labels labels) {
-    }
-
     private static final class Ring {
         final MetricType type;
         final ArrayDeque<Sample> samples = new ArrayDeque<>();
@@ -57,7 +54,8 @@ final class SeriesHistory {
     }
 
     private static final class TargetHistory {
-        final Map<SeriesKey, Ring> series = new HashMap<>();
+        // By family, then label set: an API request reads one family, and walks only its series.
+        final Map<String, Map<Labels, Ring>> series = new HashMap<>();
         long lastBatchMillis;
         long batches;
         // Per family, the label sets of the previous batch by position and their rings: the
@@ -92,6 +90,7 @@ final class SeriesHistory {
                         Positions before = target.previous.getOrDefault(family.name(), Positions.NONE);
                         Positions here = new Positions(new Labels[series.size()], new Ring[series.size()]);
                         now.put(family.name(), here);
+                        Map<Labels, Ring> rings = target.series.computeIfAbsent(family.name(), f -> new HashMap<>());
                         for (int i = 0; i < series.size(); i++) {
                             Series s = series.get(i);
                             Sample sample = toSample(s, batch.timestampMillis());
@@ -100,8 +99,7 @@ final class SeriesHistory {
                             }
                             Ring ring = before.at(i, s.labels());
                             if (ring == null) {
-                                ring = target.series.computeIfAbsent(new SeriesKey(family.name(), s.labels()),
-                                        k -> new Ring(family.type()));
+                                ring = rings.computeIfAbsent(s.labels(), k -> new Ring(family.type()));
                             }
                             here.labels()[i] = s.labels();
                             here.rings()[i] = ring;
@@ -111,7 +109,10 @@ final class SeriesHistory {
                     }
                 }
                 target.previous = now;
-                target.series.values().removeIf(ring -> ring.lastBatch != stamp);
+                for (Map<Labels, Ring> rings : target.series.values()) {
+                    rings.values().removeIf(ring -> ring.lastBatch != stamp);
+                }
+                target.series.values().removeIf(Map::isEmpty);
             }
         }
         forgetSilentTargets(batch.timestampMillis());
@@ -131,9 +132,9 @@ final class SeriesHistory {
         for (Map.Entry<TargetId, TargetHistory> t : targets.entrySet()) {
             TargetHistory history = t.getValue();
             synchronized (history) {
-                for (Map.Entry<SeriesKey, Ring> e : history.series.entrySet()) {
-                    if (e.getKey().family.equals(family) && labels.test(e.getKey().labels)) {
-                        out.add(new SeriesSnapshot(t.getKey(), family, e.getValue().type, e.getKey().labels,
+                for (Map.Entry<Labels, Ring> e : history.series.getOrDefault(family, Map.of()).entrySet()) {
+                    if (labels.test(e.getKey())) {
+                        out.add(new SeriesSnapshot(t.getKey(), family, e.getValue().type, e.getKey(),
                                 List.copyOf(e.getValue().samples)));
                     }
                 }
@@ -147,7 +148,9 @@ final class SeriesHistory {
         int n = 0;
         for (TargetHistory t : targets.values()) {
             synchronized (t) {
-                n += t.series.size();
+                for (Map<Labels, Ring> rings : t.series.values()) {
+                    n += rings.size();
+                }
             }
         }
         return n;
