@@ -156,9 +156,13 @@ public final class PipelineBenchmark {
         long firstGcBefore = gcMillis();
         var compiler = ManagementFactory.getCompilationMXBean();
         long firstJitBefore = compiler.getTotalCompilationTime();
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long firstCpuBefore = threads.getCurrentThreadCpuTime();
         long firstStart = System.nanoTime();
         receiver.scrapeOnce(chain);
         double firstMs = (System.nanoTime() - firstStart) / 1e6;
+        // The scraping thread's own CPU time: what it did, apart from pauses and waiting.
+        double firstCpuMs = (threads.getCurrentThreadCpuTime() - firstCpuBefore) / 1e6;
         double firstProcessMs = chain.processMs;
         double firstStoreMs = chain.storeMs;
         long firstGcMs = gcMillis() - firstGcBefore;
@@ -169,13 +173,15 @@ public final class PipelineBenchmark {
             receiver.scrapeOnce(chain);
         }
 
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         double[] cycle = new double[options.iterations()];
+        double[] cycleCpu = new double[options.iterations()];
         long allocBefore = threads.getTotalThreadAllocatedBytes();
         for (int i = 0; i < cycle.length; i++) {
+            long cpu0 = threads.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             receiver.scrapeOnce(chain);
             cycle[i] = (System.nanoTime() - t0) / 1e6;
+            cycleCpu[i] = (threads.getCurrentThreadCpuTime() - cpu0) / 1e6;
         }
         long allocPerCycle = (threads.getTotalThreadAllocatedBytes() - allocBefore) / cycle.length;
         requireUp(receiver);
@@ -283,6 +289,8 @@ public final class PipelineBenchmark {
                 firstMs, firstGcMs, firstJitMs, firstProcessMs, firstStoreMs, secondFirstMs, secondGcMs, median(freshProcess),
                 cycleMs, Arrays.stream(cycle).min().orElse(0), Arrays.stream(cycle).max().orElse(0),
                 processors.isEmpty() ? "none" : processors.stream().map(p -> p.getClass().getSimpleName()).toList());
+        System.out.printf(Locale.ROOT, "cpu: the scraping thread's CPU time, first cycle %.1f ms, steady cycle %.1f ms (median)%n",
+                firstCpuMs, median(cycleCpu));
         System.out.printf(Locale.ROOT, "cluster churn: a cycle after one Pod changed %.1f ms (processors %.1f ms), after one EndpointSlice changed %.1f ms (processors %.1f ms)%n",
                 median(afterPod), median(afterPodProcess), median(afterSlice), median(afterSliceProcess));
         System.out.printf(Locale.ROOT, "RESULT services=%d samples=%d bytes=%d cycle_ms=%.1f ns_per_sample=%.0f mb_per_s=%.1f "
