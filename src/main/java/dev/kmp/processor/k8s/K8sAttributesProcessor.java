@@ -11,6 +11,7 @@ import dev.kmp.model.TargetId;
 import dev.kmp.pipeline.Processor;
 import dev.kmp.telemetry.SelfMetrics;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -203,8 +204,8 @@ public final class K8sAttributesProcessor implements Processor {
      * The cluster's labels for one upstream target ({@code target_pod}, {@code target_namespace},
      * {@code target_service} pairs), checked against the EndpointSlices as they were at
      * {@code checkedAt} ({@link ClusterCache#endpointGeneration()}), unchanged since
-     * {@code changedAt}. A slice change somewhere in the cluster makes every target be checked
-     * again, but an enriched set made for a target whose pairs did not change stays as it is.
+     * {@code changedAt}. A slice change that touched a target's address makes it be checked
+     * again; an enriched set made for it stays as it is when its pairs did not change.
      */
     private record TargetLabels(long checkedAt, long changedAt, String[] pairs) {
     }
@@ -334,8 +335,9 @@ public final class K8sAttributesProcessor implements Processor {
     }
 
     /**
-     * Upstream targets that no batch checked again although the slices changed since the previous
-     * prune (ten minutes at least) are gone from every Kong data plane: their entries go.
+     * Entries no batch checked since the previous prune (ten minutes at least) go: a target gone
+     * from every Kong data plane is never checked again. A live one among them is only looked up
+     * again when a batch next needs it, and counts as changed then.
      */
     private void pruneTargetEndpoints(long nowMillis, long endpoints) {
         if (nowMillis - lastPruneMillis < 600_000) {
@@ -504,18 +506,18 @@ public final class K8sAttributesProcessor implements Processor {
         if (enriched == null) {
             enriched = work.enriched.known(labels, true);
         }
-        if (enriched != null && work.enriched.targetsMayHaveMoved()) {
+        if (enriched != null && !work.enriched.targetsMayHaveMoved()) {
+            return enriched;
+        }
+        String target = labels.get("target");
+        if (enriched != null && target != null && work.mayHaveMoved(target)
+                && targetLabels(target, work.endpoints).changedAt() > work.enriched.previousEndpoints) {
             // Made before slices changed (a replaced pod shifts the targets after it, so this is
             // often from the identity map): kept unless the change touched this target's address
             // and its pairs are not the ones of then.
-            String target = labels.get("target");
-            if (target != null && work.mayHaveMoved(target)
-                    && targetLabels(target, work.endpoints).changedAt() > work.enriched.previousEndpoints) {
-                enriched = null;
-            }
+            enriched = null;
         }
         if (enriched == null) {
-            String target = labels.get("target");
             String[] suffix = target == null ? work.dataplane : work.targetSuffix(target);
             enriched = suffix.length == 0 ? labels : work.rewrite(labels, -1, suffix);
         }
@@ -529,7 +531,7 @@ public final class K8sAttributesProcessor implements Processor {
             return known;
         }
         String[] pairs = lookUpTarget(target);
-        TargetLabels checked = known != null && java.util.Arrays.equals(known.pairs(), pairs)
+        TargetLabels checked = known != null && Arrays.equals(known.pairs(), pairs)
                 ? new TargetLabels(endpoints, known.changedAt(), known.pairs())
                 : new TargetLabels(endpoints, endpoints, pairs);
         targetEndpoints.put(target, checked);
@@ -594,7 +596,7 @@ public final class K8sAttributesProcessor implements Processor {
         for (int j = 0; j < suffixPairs.length; j += 2) {
             names[k++] = suffixPairs[j];
         }
-        return k < names.length ? java.util.Arrays.copyOf(names, k) : names;
+        return k < names.length ? Arrays.copyOf(names, k) : names;
     }
 
     /** The values that go with {@link #rewrittenNames}, {@code size} of them. */
@@ -680,7 +682,7 @@ public final class K8sAttributesProcessor implements Processor {
         if (b.length == 0) {
             return a;
         }
-        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        String[] c = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
     }

@@ -67,6 +67,13 @@ class K8sAttributesProcessorTest {
                 new KongServiceResolver(cache, tags), cache, metrics);
     }
 
+    /** A processor over the cache whose Admin API tags name Kong service "a" as Service ns/svc-a. */
+    K8sAttributesProcessor processorTaggingA(ClusterCache cache, String unresolved) {
+        ServiceTagDirectory tags = new ServiceTagDirectory();
+        tags.publish("admin", Map.of("a", new ObjectRef("Service", "", "v1", "ns", "svc-a")));
+        return processor(Optional.of(cache), tags, unresolved);
+    }
+
     static Map<String, String> asMap(Labels l) {
         Map<String, String> m = new HashMap<>();
         for (int i = 0; i < l.size(); i++) {
@@ -309,9 +316,7 @@ class K8sAttributesProcessorTest {
     @Test
     void droppedSeriesShiftNothingSiblingsShareAndTheNextBatchReusesEverySet() throws Exception {
         ClusterCache cache = cluster("/kong/kong-multibackend-services.json");
-        ServiceTagDirectory tags = new ServiceTagDirectory();
-        tags.publish("admin", Map.of("a", new ObjectRef("Service", "", "v1", "ns", "svc-a")));
-        K8sAttributesProcessor p = processor(Optional.of(cache), tags, "drop");
+        K8sAttributesProcessor p = processorTaggingA(cache, "drop");
         int n = 301;
         List<Series> requests = new java.util.ArrayList<>();
         List<Series> latencyA = new java.util.ArrayList<>();
@@ -378,9 +383,7 @@ class K8sAttributesProcessorTest {
     @Test
     void podAndSliceChurnRebuildOnlyTheTargetsThatMovedAndEachKongPodKeepsItsOwnLabels() throws Exception {
         ClusterCache cache = cluster("/kong/kong-multibackend-services.json");
-        ServiceTagDirectory tags = new ServiceTagDirectory();
-        tags.publish("admin", Map.of("a", new ObjectRef("Service", "", "v1", "ns", "svc-a")));
-        K8sAttributesProcessor p = processor(Optional.of(cache), tags, "keep");
+        K8sAttributesProcessor p = processorTaggingA(cache, "keep");
         String otherUrl = "http://10.0.0.6:8100/metrics";
         Labels otherPod = Labels.of("dataplane_url", otherUrl, "dataplane_pod", "kong-gw-2", "dataplane_namespace", "kong");
         java.util.function.Function<String, List<MetricFamily>> families = url -> List.of(
