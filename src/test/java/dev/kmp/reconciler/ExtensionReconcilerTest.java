@@ -128,10 +128,10 @@ class ExtensionReconcilerTest {
                 && "b-metrics-prometheus".equals(annotation(fx.getService("shop", "b"), PLUGINS_ANNOTATION)));
         assertNull(fx.plugin("shop", "c-metrics-prometheus"));
 
-        DataPlaneMetricsExtension e = fx.getExtension("shop", "metrics");
-        e.getSpec().getServiceSelector().setMatchNames(List.of(new ServiceSelectorEntry("c")));
-        e.getSpec().getServiceSelector().setMatchLabels(null);
-        fx.admin.resources(DataPlaneMetricsExtension.class).inNamespace("shop").resource(e).update();
+        fx.updateExtension("shop", "metrics", e -> {
+            e.getSpec().getServiceSelector().setMatchNames(List.of(new ServiceSelectorEntry("c")));
+            e.getSpec().getServiceSelector().setMatchLabels(null);
+        });
 
         Await.until("a and b restored, c applied", () -> fx.plugin("shop", "a-metrics-prometheus") == null
                 && fx.plugin("shop", "b-metrics-prometheus") == null

@@ -51,10 +51,10 @@ class RbacTest {
         ReconcilerFixture.Running r = fx.start(ReconcilerFixture.settings("kmp-0", "kmp-0", "kmp-system"));
         Await.until("applied", () -> fx.plugin("shop", "b-metrics-prometheus") != null
                 && fx.getExtension("shop", "metrics").getStatus() != null);
-        DataPlaneMetricsExtension e = fx.getExtension("shop", "metrics");
-        e.getSpec().getServiceSelector().setMatchNames(List.of(new ServiceSelectorEntry("a")));
-        e.getSpec().setConfig(new MetricsConfig(true, false, false, false));
-        fx.admin.resources(DataPlaneMetricsExtension.class).inNamespace("shop").resource(e).update();
+        fx.updateExtension("shop", "metrics", e -> {
+            e.getSpec().getServiceSelector().setMatchNames(List.of(new ServiceSelectorEntry("a")));
+            e.getSpec().setConfig(new MetricsConfig(true, false, false, false));
+        });
         Await.until("b deselected, a's plugin updated", () -> fx.plugin("shop", "b-metrics-prometheus") == null
                 && Boolean.TRUE.equals(((Map<?, ?>) fx.plugin("shop", "a-metrics-prometheus").getAdditionalProperties().get("config"))
                         .get("latency_metrics")));

@@ -91,6 +91,26 @@ final class ReconcilerFixture implements AutoCloseable {
         return admin.resources(DataPlaneMetricsExtension.class).inNamespace(ns).withName(name).get();
     }
 
+    /**
+     * Changes an extension's spec as a user would, reading it again when the reconciler's status
+     * update got there first (409 Conflict on the resourceVersion read).
+     */
+    void updateExtension(String ns, String name, java.util.function.Consumer<DataPlaneMetricsExtension> change) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            DataPlaneMetricsExtension e = getExtension(ns, name);
+            change.accept(e);
+            try {
+                admin.resources(DataPlaneMetricsExtension.class).inNamespace(ns).resource(e).update();
+                return;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException conflict) {
+                if (conflict.getCode() != 409 || System.nanoTime() > deadline) {
+                    throw conflict;
+                }
+            }
+        }
+    }
+
     GenericKubernetesResource plugin(String ns, String name) {
         return admin.genericKubernetesResources(ClusterCache.KONG_PLUGIN).inNamespace(ns).withName(name).get();
     }
