@@ -76,6 +76,14 @@ abstract class GenerationalTable {
     final void add(Entry e, int hash) {
         e.generation = generation;
         used++;
+        insert(e, hash);
+    }
+
+    /**
+     * Adds an entry without marking it used by this scrape (an entry made in an earlier scrape
+     * and indexed only now): {@link #touch} marks it when this scrape meets it.
+     */
+    final void insert(Entry e, int hash) {
         if ((size + 1) * 2 > slots.length) {
             rehash(slots.length * 2);
         }
@@ -85,6 +93,20 @@ abstract class GenerationalTable {
         entries[size] = e;
         place(slots, slotOf(hash, size));
         size++;
+    }
+
+    /** Makes room for {@code more} entries at once, so adding them grows the table once at most. */
+    final void reserve(int more) {
+        int capacity = slots.length;
+        while ((size + more) * 2 > capacity) {
+            capacity *= 2;
+        }
+        if (capacity != slots.length) {
+            rehash(capacity);
+        }
+        if (size + more > entries.length) {
+            entries = Arrays.copyOf(entries, size + more);
+        }
     }
 
     final void nextGeneration() {

@@ -564,7 +564,7 @@ public final class KongTextParser {
     }
 
     int cachedLabelSetCount() {
-        return labelSets.size();
+        return labelSets.count();
     }
 
     int bucketLayoutCount() {

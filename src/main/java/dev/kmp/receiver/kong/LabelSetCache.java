@@ -26,6 +26,9 @@ import java.util.Arrays;
  * repeat the series of its buckets, and Kong's three latency histograms carry the same series.
  * When the previous scrape has no guess (a target's first scrape) or a wrong one, the set at the
  * same step of such a sibling segment is tried before hashing.
+ *
+ * <p>The hash table is built only when a scrape first needs it: the first time a guess fails
+ * ({@link #indexFromOrder}). Until then a set that neither guess nor sibling offers is made anew.
  */
 final class LabelSetCache extends GenerationalTable {
     private static final class LabelSet extends Entry {
@@ -56,6 +59,8 @@ final class LabelSetCache extends GenerationalTable {
     private int orderSize;
     private int lookups;
     private Labels matched; // of the latest successful matchGuess
+    // Whether the hash table holds the sets (see indexFromOrder); until then it is empty.
+    private boolean indexed;
     // Sibling segments (see the class comment): where the current segment started, the latest
     // earlier segments (start and length, most recent at ring[latest]), and the one being followed.
     private static final int SEGMENTS = 16;
@@ -80,6 +85,7 @@ final class LabelSetCache extends GenerationalTable {
         if (!extra.equals(extraLabels)) {
             extraLabels = extra;
             clear();
+            indexed = false;
             Arrays.fill(order, 0, orderSize, null); // their Labels end with the old extra labels
             orderSize = 0;
         }
@@ -94,6 +100,7 @@ final class LabelSetCache extends GenerationalTable {
     int matchGuess(byte[] b, int from, int end) {
         LabelSet guess = lookups < orderSize ? order[lookups] : null;
         if (!startsBlock(guess, b, from, end)) {
+            guessFailed();
             guess = sibling(b, from, end, true);
             if (guess == null) {
                 return -1;
@@ -180,10 +187,11 @@ final class LabelSetCache extends GenerationalTable {
         if (guess != null && guess.matches(key, 0, keyLength)) {
             set = guess;
         } else {
+            guessFailed();
             set = sibling(key, 0, keyLength, false);
-            if (set == null) {
+            if (set == null && indexed) {
                 keyHash = ByteText.hash(key, 0, keyLength);
-                set = lookUp(keyHash);
+                set = lookUp(key, keyLength, keyHash);
             }
         }
         if (set == null) {
@@ -221,7 +229,9 @@ final class LabelSetCache extends GenerationalTable {
             values = Arrays.copyOf(values, size);
         }
         LabelSet added = new LabelSet(Arrays.copyOf(key, keyLength), Labels.ofArrays(nameSets.share(names), values));
-        add(added, keyHash);
+        if (indexed) {
+            add(added, keyHash);
+        }
         record(added);
         return added.labels;
     }
@@ -267,7 +277,9 @@ final class LabelSetCache extends GenerationalTable {
     }
 
     private void found(LabelSet set) {
-        touch(set);
+        if (indexed) {
+            touch(set);
+        }
         record(set);
     }
 
@@ -314,13 +326,68 @@ final class LabelSetCache extends GenerationalTable {
         return -1;
     }
 
-    private LabelSet lookUp(int hash) {
+    private LabelSet lookUp(byte[] k, int length, int hash) {
         for (int slot = firstCandidate(hash); slot >= 0; slot = nextCandidate(slot, hash)) {
             LabelSet set = (LabelSet) entryAt(slot);
-            if (set.matches(key, 0, keyLength)) {
+            if (set.matches(k, 0, length)) {
                 return set;
             }
         }
         return null;
+    }
+
+    /**
+     * This step's set is not the previous scrape's at this step (or that scrape was shorter):
+     * from here on sets are looked up by hash, so the table must hold them. Built now, before
+     * anything overwrites a step of the previous scrape (see indexFromOrder).
+     */
+    private void guessFailed() {
+        if (!indexed && orderSize > 0) {
+            indexFromOrder();
+        }
+    }
+
+    /**
+     * Builds the hash table from the steps, once per target (and again after {@link #useExtraLabels}).
+     *
+     * <p>A target's first scrape adds tens of thousands of sets, nearly all new, and probing a
+     * table of them for each cost it more than anything else it did (at 5000 Kong services, a
+     * quarter of a first parse: one cache miss per set in a table of megabytes, and the misses
+     * slowed the rest of the parse too). A scrape whose every set is the previous one's at the
+     * same step needs no table either. So sets are made without one, sharing only what a sibling
+     * segment offers, until the first scrape whose guess fails; then every set is in
+     * {@link #order}: the steps this scrape passed hold what it found there (each its guess), the
+     * later ones the previous scrape's. Two sets with the same key (a repeat that no sibling
+     * caught) become one here: each later step's guess is the first, so the next scrape hands out
+     * one instance.
+     */
+    private void indexFromOrder() {
+        indexed = true;
+        int steps = Math.max(lookups, orderSize);
+        reserve(steps);
+        for (int k = 0; k < steps; k++) {
+            LabelSet set = order[k];
+            int hash = ByteText.hash(set.key, 0, set.key.length);
+            LabelSet same = lookUp(set.key, set.key.length, hash);
+            if (same == null) {
+                insert(set, hash);
+                same = set;
+            } else {
+                order[k] = same;
+            }
+            if (k < lookups) {
+                touch(same); // this scrape's, found before the table existed
+            }
+        }
+    }
+
+    /** How many sets are kept: the table's, or before it is built the distinct sets of the steps. */
+    int count() {
+        if (indexed) {
+            return size();
+        }
+        java.util.Set<LabelSet> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        distinct.addAll(Arrays.asList(order).subList(0, orderSize));
+        return distinct.size();
     }
 }

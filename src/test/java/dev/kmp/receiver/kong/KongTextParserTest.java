@@ -569,12 +569,52 @@ class KongTextParserTest {
         }
         assertEquals(3, r.families().get(0).series().size());
         assertEquals(0, r.duplicateSeries());
-        // One label set per series, shared across families: a, b, c, x.
-        assertEquals(4, parser.cachedLabelSetCount());
+        // Shared where the run followed matched (a, step by step); the sets met out of step are
+        // made again, as a first scrape has no table to find them in (see LabelSetCache).
         assertSame(histogram(r, 0, 0).labels(), histogram(r, 1, 0).labels());
-        assertSame(histogram(r, 0, 1).labels(), histogram(r, 1, 2).labels());
-        assertSame(histogram(r, 0, 1).labels(), scalar(r, 2, 0).labels());
-        assertEquals(new KongTextParser().parse(body(text), ParseOptions.plainText(Labels.EMPTY)).families(), parse(text).families());
+        assertEquals(histogram(r, 0, 1).labels(), histogram(r, 1, 2).labels());
+        assertEquals(8, parser.cachedLabelSetCount());
+        // A scrape unlike the one before (m's series changed) builds the table: one instance per
+        // label set from then on (a, b, c, x, y).
+        String changed = text.replace("m{s=\"b\"} 9", "m{s=\"y\"} 9");
+        parse(changed);
+        ParseResult again = parse(changed);
+        assertEquals(5, parser.cachedLabelSetCount());
+        assertSame(histogram(again, 0, 0).labels(), histogram(again, 1, 0).labels());
+        assertSame(histogram(again, 0, 1).labels(), histogram(again, 1, 2).labels());
+        assertEquals(r.families().subList(0, 2), again.families().subList(0, 2));
+        assertEquals(new KongTextParser().parse(body(changed), ParseOptions.plainText(Labels.EMPTY)).families(), again.families());
+    }
+
+    @Test
+    void theFirstScrapeWhoseSeriesMovedFindsEverySetOfTheOneBeforeIt() throws Exception {
+        StringBuilder text = new StringBuilder("# TYPE m gauge\n");
+        for (int i = 0; i < 5000; i++) {
+            text.append("m{s=\"").append(i).append("\"} ").append(i).append('\n');
+        }
+        String before = text.toString();
+        // One series gone near the start and one new in the middle: every step after the first moved.
+        String moved = before.replace("m{s=\"3\"} 3\n", "").replace("m{s=\"2500\"} 2500\n", "m{s=\"2500\"} 2500\nm{s=\"new\"} 1\n");
+        ParseResult first = parse(before);
+        assertSame(scalar(first, 0, 4999).labels(), scalar(parse(before), 0, 4999).labels());
+        assertEquals(5000, parser.cachedLabelSetCount());
+
+        ParseResult r = parse(moved);
+        List<Series> series = r.families().get(0).series();
+        assertEquals(5000, series.size());
+        for (Series s : series) {
+            String value = s.labels().get("s");
+            if (!value.equals("new")) {
+                Labels same = scalar(first, 0, Integer.parseInt(value)).labels();
+                assertSame(same, s.labels(), value);
+            }
+        }
+        // s="3" is forgotten, "new" kept; the next scrape of the same body hands out the same sets.
+        assertEquals(5000, parser.cachedLabelSetCount());
+        ParseResult again = parse(moved);
+        for (int i = 0; i < series.size(); i++) {
+            assertSame(series.get(i).labels(), again.families().get(0).series().get(i).labels());
+        }
     }
 
     @Test
