@@ -49,6 +49,7 @@ final class LabelSetCache extends GenerationalTable {
     /** Every series of a family has the same names: one names array per shape, not per label set. */
     private final LabelNameSets nameSets = new LabelNameSets(4096);
     private Labels extraLabels = Labels.EMPTY;
+    private String[] lastNames; // the names of the latest new set (see sharedNames)
     // The key of the current line, assembled from the block's bytes around the cut-out le pair.
     private byte[] key = new byte[256];
     private int keyLength;
@@ -228,7 +229,7 @@ final class LabelSetCache extends GenerationalTable {
             names = Arrays.copyOf(names, size);
             values = Arrays.copyOf(values, size);
         }
-        LabelSet added = new LabelSet(Arrays.copyOf(key, keyLength), Labels.ofArrays(nameSets.share(names), values));
+        LabelSet added = new LabelSet(Arrays.copyOf(key, keyLength), Labels.ofArrays(sharedNames(names), values));
         if (indexed) {
             add(added, keyHash);
         }
@@ -315,6 +316,26 @@ final class LabelSetCache extends GenerationalTable {
         }
         System.arraycopy(b, from, key, 0, cut - from);
         System.arraycopy(b, resume, key, cut - from, to - resume);
+    }
+
+    /**
+     * The shared array for these names. New sets come in runs of one shape (a family's series)
+     * and their names are the interner's instances, so the latest shape is checked by identity
+     * before the shapes' table compares arrays.
+     */
+    private String[] sharedNames(String[] names) {
+        String[] last = lastNames;
+        if (last != null && last.length == names.length) {
+            int i = 0;
+            while (i < names.length && names[i] == last[i]) {
+                i++;
+            }
+            if (i == names.length) {
+                return last;
+            }
+        }
+        lastNames = nameSets.share(names);
+        return lastNames;
     }
 
     private static int indexOf(String[] names, int size, String name) {
