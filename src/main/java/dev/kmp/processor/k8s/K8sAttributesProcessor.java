@@ -363,6 +363,8 @@ public final class K8sAttributesProcessor implements Processor {
         final long[] unresolved = new long[3];
         String lastName;
         Resolution lastResolution;
+        String lastTarget;
+        String[] lastTargetSuffix;
 
         BatchWork(String[] dataplane, EnrichedLabels enriched, long endpoints) {
             this.dataplane = dataplane;
@@ -378,11 +380,16 @@ public final class K8sAttributesProcessor implements Processor {
         }
 
         String[] targetSuffix(String target) {
+            if (target == lastTarget) { // a target's states come one after the other; values are interned
+                return lastTargetSuffix;
+            }
             String[] s = targetSuffixes.get(target);
             if (s == null) {
                 s = concat(targetLabels(target, endpoints).pairs(), dataplane);
                 targetSuffixes.put(target, s);
             }
+            lastTarget = target;
+            lastTargetSuffix = s;
             return s;
         }
 
