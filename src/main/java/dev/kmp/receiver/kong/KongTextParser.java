@@ -567,6 +567,10 @@ public final class KongTextParser {
         return labelSets.count();
     }
 
+    long labelKeyChunkBytes() {
+        return labelSets.keyChunkBytes();
+    }
+
     int bucketLayoutCount() {
         return bucketLayouts.size();
     }

@@ -618,6 +618,36 @@ class KongTextParserTest {
     }
 
     @Test
+    void keysOfSetsThatAreGoneDoNotPileUp() throws Exception {
+        // Each scrape brings 2000 new series with long keys (1.3 MB of them) and drops the previous
+        // scrape's, except 5 that stay from then on: without compaction those few would keep every
+        // scrape's chunk of keys alive.
+        String padding = "x".repeat(600);
+        StringBuilder kept = new StringBuilder();
+        java.util.Map<String, Labels> keptLabels = new java.util.HashMap<>();
+        for (int scrape = 0; scrape < 30; scrape++) {
+            StringBuilder text = new StringBuilder("# TYPE m gauge\n").append(kept);
+            for (int i = 0; i < 2000; i++) {
+                String line = "m{s=\"" + (i < 5 ? "keep-" : "gone-") + scrape + "-" + i + "\",p=\"" + padding + "\"} 1\n";
+                text.append(line);
+                if (i < 5) {
+                    kept.append(line);
+                }
+            }
+            ParseResult r = parse(text.toString());
+            assertEquals(5 * scrape + 2000, parser.cachedLabelSetCount());
+            assertTrue(parser.labelKeyChunkBytes() <= 4 << 20, "chunks held: " + parser.labelKeyChunkBytes());
+            for (Series series : r.families().get(0).series()) {
+                String s = series.labels().get("s");
+                if (s.startsWith("keep-")) {
+                    // The same instance scrape after scrape: a moved key still matches its lines.
+                    assertSame(keptLabels.computeIfAbsent(s, k -> series.labels()), series.labels(), s);
+                }
+            }
+        }
+    }
+
+    @Test
     void aFailedScrapeLeavesNoStaleGuess() throws Exception {
         String text = "m{s=\"a\"} 1\nm{s=\"b\"} 2\nm{s=\"c\"} 3\n";
         parse(text);
