@@ -13,7 +13,7 @@ import java.util.Arrays;
  * <p>The key of a block is its bytes as written, braces included, with the {@code le} pair of a
  * histogram bucket (and one separator next to it) cut out: {@code {a="1",le="5"}} and the
  * {@code _count} line's {@code {a="1"}} share one entry. Each entry keeps its key as one range
- * of a chunk of keys (see appendKey), so checking a candidate is a single range compare, with no
+ * of a chunk of keys (see placeKey), so checking a candidate is a single range compare, with no
  * pointer chasing through the names and values.
  *
  * <p>Kong writes its series in the same order scrape after scrape: the set found at the same
@@ -32,15 +32,13 @@ import java.util.Arrays;
  */
 final class LabelSetCache extends GenerationalTable {
     private static final class LabelSet extends Entry {
-        // The key is chunk[offset, offset + length) (see appendKey); moved by compactKeys.
+        // The key is chunk[offset, offset + length), placed by placeKey (and moved by it again).
         byte[] chunk;
         int offset;
         final int length;
         final Labels labels;
 
-        LabelSet(byte[] chunk, int offset, int length, Labels labels) {
-            this.chunk = chunk;
-            this.offset = offset;
+        LabelSet(int length, Labels labels) {
             this.length = length;
             this.labels = labels;
         }
@@ -61,10 +59,13 @@ final class LabelSetCache extends GenerationalTable {
     private String[] lastNames; // the names of the latest new set (see sharedNames)
     // The key of the current line, assembled from the block's bytes around the cut-out le pair.
     private byte[] key = new byte[256];
-    // The keys of the sets, end to end in chunks (see appendKey).
+    // The keys of the sets, end to end in chunks (see placeKey), and the sets placed in the current one.
     private static final int CHUNK = 1 << 20;
+    private static final int TRIM_SLACK = 4096;
     private byte[] chunk = new byte[0];
     private int chunkUsed;
+    private LabelSet[] inChunk = new LabelSet[64];
+    private int inChunkCount;
     private long keyBytesAppended; // since the last compaction
     private long liveKeyBytes = -1; // after the last compaction; -1 before the first scrape ended
     private int keyLength;
@@ -102,8 +103,7 @@ final class LabelSetCache extends GenerationalTable {
             extraLabels = extra;
             clear();
             indexed = false;
-            chunk = new byte[0];
-            chunkUsed = 0;
+            startChunk(0);
             keyBytesAppended = 0;
             liveKeyBytes = -1;
             Arrays.fill(order, 0, orderSize, null); // their Labels end with the old extra labels
@@ -248,8 +248,8 @@ final class LabelSetCache extends GenerationalTable {
             names = Arrays.copyOf(names, size);
             values = Arrays.copyOf(values, size);
         }
-        int at = appendKey(key, 0, keyLength);
-        LabelSet added = new LabelSet(chunk, at, keyLength, Labels.ofArrays(sharedNames(names), values));
+        LabelSet added = new LabelSet(keyLength, Labels.ofArrays(sharedNames(names), values));
+        placeKey(added, key, 0);
         if (indexed) {
             add(added, keyHash);
         }
@@ -301,45 +301,69 @@ final class LabelSetCache extends GenerationalTable {
         } else if (keyBytesAppended > Math.max(liveKeyBytes, CHUNK)) {
             compactKeys();
         }
+        trimChunk();
     }
 
     /**
-     * Appends a key to the current chunk (a new one when it is full) and returns where it starts.
+     * Copies a set's key to the end of the current chunk (a new one when it is full) and points
+     * the set at it.
      *
-     * <p>Keys sit end to end in chunks of 1 MiB rather than in an array each: a new set costs a
-     * copy and no array header, and the collector moves a few large arrays instead of 150k small
+     * <p>Keys sit end to end in chunks of up to 1 MiB rather than in an array each: a new set costs
+     * a copy and no array header, and the collector moves a few large arrays instead of 150k small
      * ones (a target's first scrape at 5000 Kong services: about a tenth less time and collection).
-     * The key of a set that is gone stays in its chunk, which lives while any set in it does:
-     * once the keys appended since the last compaction outweigh the live ones, {@link #compactKeys}
-     * copies the live keys to fresh chunks, so the chunks never hold much more than twice what is live.
+     * A scrape's end trims the current chunk to what it holds ({@link #trimChunk}), so a small
+     * target keeps no empty megabyte. The key of a set that is gone stays in its chunk, which lives
+     * while any set in it does: once the keys placed since the last compaction outweigh the live
+     * ones, {@link #compactKeys} copies the live keys to fresh chunks, so the chunks never hold
+     * much more than twice what is live.
      */
-    private int appendKey(byte[] src, int from, int length) {
+    private void placeKey(LabelSet set, byte[] src, int from) {
+        int length = set.length;
         if (chunkUsed + length > chunk.length) {
-            chunk = new byte[Math.max(CHUNK, length)];
-            chunkUsed = 0;
+            startChunk(Math.max(CHUNK, length));
         }
         System.arraycopy(src, from, chunk, chunkUsed, length);
-        int at = chunkUsed;
+        set.chunk = chunk;
+        set.offset = chunkUsed;
         chunkUsed += length;
         keyBytesAppended += length;
-        return at;
+        if (inChunkCount == inChunk.length) {
+            inChunk = Arrays.copyOf(inChunk, inChunkCount * 2);
+        }
+        inChunk[inChunkCount++] = set;
+    }
+
+    private void startChunk(int size) {
+        Arrays.fill(inChunk, 0, inChunkCount, null);
+        inChunkCount = 0;
+        chunk = new byte[size];
+        chunkUsed = 0;
+    }
+
+    /** Shrinks the current chunk to the keys it holds when much of it is unused (its sets then point at the copy). */
+    private void trimChunk() {
+        if (chunk.length - chunkUsed < TRIM_SLACK) {
+            return;
+        }
+        byte[] trimmed = Arrays.copyOf(chunk, chunkUsed);
+        for (int i = 0; i < inChunkCount; i++) {
+            inChunk[i].chunk = trimmed;
+        }
+        chunk = trimmed;
     }
 
     /** Moves the keys of the sets of the latest scrape (every set kept: the table's are among them) to fresh chunks. */
     private void compactKeys() {
         java.util.Set<byte[]> fresh = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        chunk = new byte[0];
-        chunkUsed = 0;
+        startChunk(0);
         long live = 0;
         for (int k = 0; k < orderSize; k++) {
             LabelSet set = order[k];
             if (fresh.contains(set.chunk)) {
                 continue; // a set met at several steps, moved already
             }
-            int at = appendKey(set.chunk, set.offset, set.length);
+            placeKey(set, set.chunk, set.offset);
             fresh.add(chunk);
-            set.chunk = chunk;
-            set.offset = at;
             live += set.length;
         }
         liveKeyBytes = live;
