@@ -69,8 +69,8 @@ public final class HotPathWarmup {
     /**
      * Warms up for at most {@code budget}: passes over a small payload until two in a row compiled
      * nothing new (at most half the budget), then a few over a larger one, then waits until the
-     * compiler is quiet, then one more small pass and the same wait. {@code cluster}: the cache the real processors will read (only read
-     * here), when there is one.
+     * compiler is quiet, then one more small pass and the same wait. {@code cluster}: the cache
+     * the real processors will read (only read here), when there is one.
      */
     public static Result run(Duration budget, Optional<ClusterCache> cluster) {
         long start = System.nanoTime();
