@@ -131,7 +131,11 @@ public final class ClusterCache implements AutoCloseable {
         ResourceEventHandler<T> handler = new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
-                changed(null, obj, false);
+                try {
+                    changed(null, obj, false);
+                } finally {
+                    s.addHandled(); // counted even if a listener failed: "synced" must not hang on it
+                }
             }
 
             @Override

@@ -15,6 +15,10 @@ import java.util.function.Function;
 final class ScopedInformers<T extends HasMetadata> {
     final String kind;
     final List<SharedIndexInformer<T>> informers;
+    // The handler's onAdd calls so far, and how many objects the first lists held (-1 until the
+    // informers reported them): see hasSynced.
+    private final java.util.concurrent.atomic.AtomicLong addsHandled = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long firstListed = -1;
 
     ScopedInformers(String kind, List<SharedIndexInformer<T>> informers) {
         this.kind = kind;
@@ -69,13 +73,30 @@ final class ScopedInformers<T extends HasMetadata> {
         return out;
     }
 
+    /** Counts one onAdd that the cache's handler finished with. */
+    void addHandled() {
+        addsHandled.incrementAndGet();
+    }
+
+    /**
+     * Whether the first lists are in the stores and the handler has seen each of their objects.
+     * fabric8 reports an informer synced once its store holds the list, and delivers the handler's
+     * onAdd calls afterwards, on its own thread: the counts that tell a Kong service name's
+     * resolution may be stale grew after "synced", and the first batches enriched everything
+     * again (a test caught it reusing no set from one batch to the next).
+     */
     boolean hasSynced() {
         for (SharedIndexInformer<T> i : informers) {
             if (!i.hasSynced()) {
                 return false;
             }
         }
-        return true;
+        long listed = firstListed;
+        if (listed < 0) {
+            listed = size(); // objects added since the list come with an onAdd each too
+            firstListed = listed;
+        }
+        return addsHandled.get() >= listed;
     }
 
     boolean watching() {
