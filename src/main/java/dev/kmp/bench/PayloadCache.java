@@ -84,7 +84,6 @@ final class PayloadCache {
         return sample ? n + 1 : n;
     }
 
-    /** Reads a buffer from its position without moving it. */
     /**
      * Where the status code of the first {@code kong_http_requests_total} line ends: changing that
      * digit in place is the churn Kong's own series see most (a route answers with a code it had
@@ -114,6 +113,7 @@ final class PayloadCache {
         return -1;
     }
 
+    /** Reads a buffer from its position without moving it. */
     static InputStream stream(ByteBuffer body) {
         ByteBuffer view = body.duplicate();
         return new InputStream() {

@@ -211,7 +211,7 @@ final class LabelSetCache extends GenerationalTable {
             set = sibling(key, 0, keyLength, false);
             if (set == null && indexed) {
                 keyHash = ByteText.hash(key, 0, keyLength);
-                set = lookUp(key, keyLength, keyHash);
+                set = lookUp(key, 0, keyLength, keyHash);
             }
         }
         if (set == null) {
@@ -452,20 +452,11 @@ final class LabelSetCache extends GenerationalTable {
         return -1;
     }
 
-    private LabelSet lookUp(byte[] k, int length, int hash) {
+    /** The set in the table whose key is {@code b[from, to)}, or null. */
+    private LabelSet lookUp(byte[] b, int from, int to, int hash) {
         for (int slot = firstCandidate(hash); slot >= 0; slot = nextCandidate(slot, hash)) {
             LabelSet set = (LabelSet) entryAt(slot);
-            if (set.matches(k, 0, length)) {
-                return set;
-            }
-        }
-        return null;
-    }
-
-    private LabelSet lookUp(LabelSet key, int hash) {
-        for (int slot = firstCandidate(hash); slot >= 0; slot = nextCandidate(slot, hash)) {
-            LabelSet set = (LabelSet) entryAt(slot);
-            if (set.matches(key.chunk, key.offset, key.offset + key.length)) {
+            if (set.matches(b, from, to)) {
                 return set;
             }
         }
@@ -504,7 +495,7 @@ final class LabelSetCache extends GenerationalTable {
         for (int k = 0; k < steps; k++) {
             LabelSet set = order[k];
             int hash = set.hash();
-            LabelSet same = lookUp(set, hash);
+            LabelSet same = lookUp(set.chunk, set.offset, set.offset + set.length, hash);
             if (same == null) {
                 insert(set, hash);
                 same = set;
