@@ -57,6 +57,7 @@ final class LabelSetCache extends GenerationalTable {
     private final LabelNameSets nameSets = new LabelNameSets(4096);
     private Labels extraLabels = Labels.EMPTY;
     private String[] lastNames; // the names of the latest new set (see sharedNames)
+    private String[] names = new String[16]; // add() writes a new set's names here before sharedNames
     // The key of the current line, assembled from the block's bytes around the cut-out le pair.
     private byte[] key = new byte[256];
     // The keys of the sets, end to end in chunks (see placeKey), and the sets placed in the current one.
@@ -224,8 +225,10 @@ final class LabelSetCache extends GenerationalTable {
     /** Builds, caches and returns the Labels of the line last given to {@link #find}. */
     Labels add(byte[] b, LabelPairs pairs, int skip) {
         int n = pairs.count() - (skip >= 0 ? 1 : 0);
-        String[] names = new String[n + extraLabels.size()];
-        String[] values = new String[names.length];
+        if (names.length < n + extraLabels.size()) {
+            names = new String[Math.max(n + extraLabels.size(), 2 * names.length)];
+        }
+        String[] values = new String[n + extraLabels.size()];
         int k = 0;
         for (int i = 0; i < pairs.count(); i++) {
             if (i == skip) {
@@ -244,11 +247,10 @@ final class LabelSetCache extends GenerationalTable {
             }
             values[at] = extraLabels.value(e);
         }
-        if (size < names.length) {
-            names = Arrays.copyOf(names, size);
+        if (size < values.length) {
             values = Arrays.copyOf(values, size);
         }
-        LabelSet added = new LabelSet(keyLength, Labels.ofArrays(sharedNames(names), values));
+        LabelSet added = new LabelSet(keyLength, Labels.ofArrays(sharedNames(size), values));
         placeKey(added, key, 0);
         if (indexed) {
             add(added, keyHash);
@@ -334,7 +336,10 @@ final class LabelSetCache extends GenerationalTable {
     }
 
     private void startChunk(int size) {
-        Arrays.fill(inChunk, 0, inChunkCount, null);
+        // A new array rather than clearing the old: this runs a few times a scrape, so a clearing
+        // loop would run interpreted, and Arrays.fill, shared with other callers, was compiled
+        // again and again inside a target's first scrape (its profile had seen other array types).
+        inChunk = new LabelSet[Math.max(64, inChunkCount)];
         inChunkCount = 0;
         chunk = new byte[size];
         chunkUsed = 0;
@@ -424,22 +429,22 @@ final class LabelSetCache extends GenerationalTable {
     }
 
     /**
-     * The shared array for these names. New sets come in runs of one shape (a family's series)
-     * and their names are the interner's instances, so the latest shape is checked by identity
-     * before the shapes' table compares arrays.
+     * The shared array for the first {@code size} of {@link #names}. New sets come in runs of one
+     * shape (a family's series) and their names are the interner's instances, so the latest shape
+     * is checked by identity before an array is made for the shapes' table to compare.
      */
-    private String[] sharedNames(String[] names) {
+    private String[] sharedNames(int size) {
         String[] last = lastNames;
-        if (last != null && last.length == names.length) {
+        if (last != null && last.length == size) {
             int i = 0;
-            while (i < names.length && names[i] == last[i]) {
+            while (i < size && names[i] == last[i]) {
                 i++;
             }
-            if (i == names.length) {
+            if (i == size) {
                 return last;
             }
         }
-        lastNames = nameSets.share(names);
+        lastNames = nameSets.share(Arrays.copyOf(names, size));
         return lastNames;
     }
 
