@@ -11,17 +11,22 @@ import java.util.Arrays;
  * strings thousands of times.
  */
 public final class Labels {
-    public static final Labels EMPTY = new Labels(new String[0], new String[0]);
+    private static final String[] NONE = new String[0];
+    public static final Labels EMPTY = new Labels(NONE, NONE, NONE);
 
     private final String[] names;
+    // The values are values followed by tail. A set that extends another (see extending) holds
+    // that set's values array and a tail shared by many sets, so it owns no array of its own.
     private final String[] values;
+    private final String[] tail;
     // Computed on first use, as String does: the k8sattributes processor builds a new set for
     // every series of a target's first scrape, and most of them are never hashed.
     private int hash;
 
-    private Labels(String[] names, String[] values) {
+    private Labels(String[] names, String[] values, String[] tail) {
         this.names = names;
         this.values = values;
+        this.tail = tail;
     }
 
     /** Takes ownership of the arrays: callers must not modify them afterwards. */
@@ -29,7 +34,29 @@ public final class Labels {
         if (names.length != values.length) {
             throw new IllegalArgumentException("names and values differ in length");
         }
-        return names.length == 0 ? EMPTY : new Labels(names, values);
+        return names.length == 0 ? EMPTY : new Labels(names, values, NONE);
+    }
+
+    /**
+     * The set named {@code names} whose values are {@code head}'s, in order, followed by
+     * {@code tail}'s. Takes ownership of both arrays, which may be shared by any number of sets:
+     * the k8sattributes processor gives every series of one Kong service the same tail (the
+     * Kubernetes object's labels), so an enriched set costs one small object and no array, and
+     * keeps no copy of the values the parser already holds.
+     */
+    public static Labels extending(Labels head, String[] names, String[] tail) {
+        if (names.length != head.size() + tail.length) {
+            throw new IllegalArgumentException("names and values differ in length");
+        }
+        if (tail.length == 0) {
+            return head.names == names ? head : new Labels(names, head.values, head.tail);
+        }
+        if (head.tail.length != 0) { // one level only: value(i) stays a single branch
+            String[] flat = Arrays.copyOf(head.flatValues(), head.size() + tail.length);
+            System.arraycopy(tail, 0, flat, head.size(), tail.length);
+            return new Labels(names, flat, NONE);
+        }
+        return new Labels(names, head.values, tail);
     }
 
     /** {@code Labels.of("service", "a", "route", "b")}. */
@@ -64,48 +91,60 @@ public final class Labels {
     }
 
     public String value(int i) {
-        return values[i];
+        return i < values.length ? values[i] : tail[i - values.length];
     }
 
     /** The value of label {@code name}, or null. */
     public String get(String name) {
         for (int i = 0; i < names.length; i++) {
             if (names[i].equals(name)) {
-                return values[i];
+                return value(i);
             }
         }
         return null;
     }
 
+    /** The values in one array: the own one when there is no tail, else a copy. */
+    private String[] flatValues() {
+        if (tail.length == 0) {
+            return values;
+        }
+        String[] flat = Arrays.copyOf(values, values.length + tail.length);
+        System.arraycopy(tail, 0, flat, values.length, tail.length);
+        return flat;
+    }
+
     /** A copy with {@code name} set to {@code value}: replaced in place if present, else appended. */
     public Labels with(String name, String value) {
+        String[] flat = flatValues();
         for (int i = 0; i < names.length; i++) {
             if (names[i].equals(name)) {
-                if (values[i].equals(value)) {
+                if (flat[i].equals(value)) {
                     return this;
                 }
-                String[] v = values.clone();
+                String[] v = flat.clone();
                 v[i] = value;
-                return new Labels(names, v);
+                return new Labels(names, v, NONE);
             }
         }
         String[] n = Arrays.copyOf(names, names.length + 1);
-        String[] v = Arrays.copyOf(values, values.length + 1);
+        String[] v = Arrays.copyOf(flat, flat.length + 1);
         n[names.length] = name;
-        v[values.length] = value;
-        return new Labels(n, v);
+        v[flat.length] = value;
+        return new Labels(n, v, NONE);
     }
 
     /** A copy without label {@code name} (this instance when it has no such label). */
     public Labels without(String name) {
         for (int i = 0; i < names.length; i++) {
             if (names[i].equals(name)) {
+                String[] flat = flatValues();
                 String[] n = new String[names.length - 1];
                 String[] v = new String[names.length - 1];
                 System.arraycopy(names, 0, n, 0, i);
-                System.arraycopy(values, 0, v, 0, i);
+                System.arraycopy(flat, 0, v, 0, i);
                 System.arraycopy(names, i + 1, n, i, names.length - i - 1);
-                System.arraycopy(values, i + 1, v, i, names.length - i - 1);
+                System.arraycopy(flat, i + 1, v, i, names.length - i - 1);
                 return ofArrays(n, v);
             }
         }
@@ -117,14 +156,31 @@ public final class Labels {
         return o instanceof Labels other
                 && hashCode() == other.hashCode()
                 && Arrays.equals(names, other.names)
-                && Arrays.equals(values, other.values);
+                && sameValues(other);
+    }
+
+    private boolean sameValues(Labels other) {
+        if (tail.length == 0 && other.tail.length == 0) {
+            return Arrays.equals(values, other.values);
+        }
+        for (int i = 0; i < names.length; i++) {
+            if (!value(i).equals(other.value(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
     public int hashCode() {
         int h = hash;
         if (h == 0) {
-            h = 31 * Arrays.hashCode(names) + Arrays.hashCode(values);
+            // Arrays.hashCode of the values as one array, whichever way they are held.
+            int v = Arrays.hashCode(values);
+            for (String t : tail) {
+                v = 31 * v + t.hashCode();
+            }
+            h = 31 * Arrays.hashCode(names) + v;
             hash = h; // a racing thread computes the same value
         }
         return h;
@@ -137,7 +193,7 @@ public final class Labels {
             if (i > 0) {
                 sb.append(',');
             }
-            sb.append(names[i]).append("=\"").append(values[i]).append('"');
+            sb.append(names[i]).append("=\"").append(value(i)).append('"');
         }
         return sb.append('}').toString();
     }

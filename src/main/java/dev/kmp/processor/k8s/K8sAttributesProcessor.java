@@ -252,7 +252,7 @@ public final class K8sAttributesProcessor implements Processor {
             }
             publishedBackends.clear();
         }
-        String[] dataplane = dataplaneLabels(batch.resource());
+        Suffix dataplane = Suffix.of(dataplaneLabels(batch.resource()));
         EnrichedLabels enriched = enrichedFor(batch, endpoints);
         BatchWork work = new BatchWork(dataplane, enriched, endpoints);
         List<MetricFamily> families = batch.families();
@@ -351,22 +351,22 @@ public final class K8sAttributesProcessor implements Processor {
 
     /** Per-batch state: suffix arrays per resolution and per upstream target, unresolved counts. */
     private final class BatchWork {
-        final String[] dataplane;
+        final Suffix dataplane;
         final EnrichedLabels enriched;
         final long endpoints; // the slices' generation at the start of the batch
         // Addresses the slice changes since the previous batch touched; null: unknown, any may have moved.
         final Set<String> movedAddresses;
         // Per batch: the suffix carries this batch's data-plane labels, which differ between Kong pods.
-        final Map<String, String[]> targetSuffixes = new HashMap<>();
-        final Map<Resolution, String[]> suffixes = new IdentityHashMap<>();
+        final Map<String, Suffix> targetSuffixes = new HashMap<>();
+        final Map<Resolution, Suffix> suffixes = new IdentityHashMap<>();
         final Map<Resolution, String> namesOf = new IdentityHashMap<>(); // the Kong service each was made for
         final long[] unresolved = new long[3];
         String lastName;
         Resolution lastResolution;
         String lastTarget;
-        String[] lastTargetSuffix;
+        Suffix lastTargetSuffix;
 
-        BatchWork(String[] dataplane, EnrichedLabels enriched, long endpoints) {
+        BatchWork(Suffix dataplane, EnrichedLabels enriched, long endpoints) {
             this.dataplane = dataplane;
             this.enriched = enriched;
             this.endpoints = endpoints;
@@ -379,13 +379,13 @@ public final class K8sAttributesProcessor implements Processor {
             return movedAddresses == null || movedAddresses.contains(addressOf(target));
         }
 
-        String[] targetSuffix(String target) {
+        Suffix targetSuffix(String target) {
             if (target == lastTarget) { // a target's states come one after the other; values are interned
                 return lastTargetSuffix;
             }
-            String[] s = targetSuffixes.get(target);
+            Suffix s = targetSuffixes.get(target);
             if (s == null) {
-                s = concat(targetLabels(target, endpoints).pairs(), dataplane);
+                s = Suffix.of(concat(targetLabels(target, endpoints).pairs(), dataplane.pairs()));
                 targetSuffixes.put(target, s);
             }
             lastTarget = target;
@@ -408,8 +408,10 @@ public final class K8sAttributesProcessor implements Processor {
         private int lastServiceIndex;
         private String[] lastSuffix;
         private String[] lastNames;
+        private boolean lastKeepsAll; // every input value stays, in order (service only renamed)
 
-        Labels rewrite(Labels in, int serviceIndex, String[] suffixPairs) {
+        Labels rewrite(Labels in, int serviceIndex, Suffix suffix) {
+            String[] suffixPairs = suffix.pairs();
             if (lastShape == null || !in.sharesNamesWith(lastShape)) {
                 boolean[] kept = new boolean[in.size()];
                 for (int i = 0; i < kept.length; i++) {
@@ -423,14 +425,23 @@ public final class K8sAttributesProcessor implements Processor {
                 lastNames = nameSets.share(rewrittenNames(in, serviceIndex, suffixPairs, lastKept));
                 lastServiceIndex = serviceIndex;
                 lastSuffix = suffixPairs;
+                lastKeepsAll = true;
+                for (int i = 0; i < lastKept.length; i++) {
+                    lastKeepsAll &= i == serviceIndex || lastKept[i];
+                }
+            }
+            if (lastKeepsAll) {
+                // The usual case (Kong writes none of our labels): the input's values and the
+                // suffix's, shared rather than copied (see Labels.extending).
+                return Labels.extending(in, lastNames, suffix.values());
             }
             return Labels.ofArrays(lastNames, rewrittenValues(in, serviceIndex, suffixPairs, lastKept, lastNames.length));
         }
 
-        String[] suffix(Resolution r, String kongService) {
-            String[] s = suffixes.get(r);
+        Suffix suffix(Resolution r, String kongService) {
+            Suffix s = suffixes.get(r);
             if (s == null) {
-                s = r.resolved() ? concat(objectLabels(r.object()), dataplane) : dataplane;
+                s = r.resolved() ? Suffix.of(concat(objectLabels(r.object()), dataplane.pairs())) : dataplane;
                 suffixes.put(r, s);
                 namesOf.put(r, kongService);
             }
@@ -525,10 +536,24 @@ public final class K8sAttributesProcessor implements Processor {
             enriched = null;
         }
         if (enriched == null) {
-            String[] suffix = target == null ? work.dataplane : work.targetSuffix(target);
-            enriched = suffix.length == 0 ? labels : work.rewrite(labels, -1, suffix);
+            Suffix suffix = target == null ? work.dataplane : work.targetSuffix(target);
+            enriched = suffix.pairs().length == 0 ? labels : work.rewrite(labels, -1, suffix);
         }
         return enriched;
+    }
+
+    /**
+     * The pairs a rewrite appends (name, value, ...) and their values alone: the tail that every
+     * enriched set of one Kong service (or upstream target) in a batch shares.
+     */
+    private record Suffix(String[] pairs, String[] values) {
+        static Suffix of(String[] pairs) {
+            String[] values = new String[pairs.length / 2];
+            for (int j = 1; j < pairs.length; j += 2) {
+                values[j / 2] = pairs[j];
+            }
+            return new Suffix(pairs, values);
+        }
     }
 
     /** The cluster's pairs for {@code target}, checked at slices' generation {@code endpoints}. */
