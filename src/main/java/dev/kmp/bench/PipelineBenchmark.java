@@ -158,11 +158,13 @@ public final class PipelineBenchmark {
         long firstJitBefore = compiler.getTotalCompilationTime();
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long firstCpuBefore = threads.getCurrentThreadCpuTime();
+        long firstAllocBefore = threads.getCurrentThreadAllocatedBytes();
         long firstStart = System.nanoTime();
         receiver.scrapeOnce(chain);
         double firstMs = (System.nanoTime() - firstStart) / 1e6;
         // The scraping thread's own CPU time: what it did, apart from pauses and waiting.
         double firstCpuMs = (threads.getCurrentThreadCpuTime() - firstCpuBefore) / 1e6;
+        long firstAlloc = threads.getCurrentThreadAllocatedBytes() - firstAllocBefore;
         double firstProcessMs = chain.processMs;
         double firstStoreMs = chain.storeMs;
         long firstGcMs = gcMillis() - firstGcBefore;
@@ -306,8 +308,8 @@ public final class PipelineBenchmark {
                 firstMs, firstGcMs, firstJitMs, firstProcessMs, firstStoreMs, secondFirstMs, secondGcMs, median(freshProcess),
                 cycleMs, Arrays.stream(cycle).min().orElse(0), Arrays.stream(cycle).max().orElse(0),
                 processors.isEmpty() ? "none" : processors.stream().map(p -> p.getClass().getSimpleName()).toList());
-        System.out.printf(Locale.ROOT, "cpu: the scraping thread's CPU time, first cycle %.1f ms, steady cycle %.1f ms (median)%n",
-                firstCpuMs, median(cycleCpu));
+        System.out.printf(Locale.ROOT, "cpu: the scraping thread's CPU time, first cycle %.1f ms, steady cycle %.1f ms (median); allocated in the first cycle %.1f MB%n",
+                firstCpuMs, median(cycleCpu), firstAlloc / 1e6);
         System.out.printf(Locale.ROOT, "cluster churn: a cycle after one Pod changed %.1f ms (processors %.1f ms), after one EndpointSlice changed %.1f ms (processors %.1f ms)%n",
                 median(afterPod), median(afterPodProcess), median(afterSlice), median(afterSliceProcess));
         double[] laterKong = Arrays.copyOfRange(afterKong, 1, afterKong.length);
