@@ -99,6 +99,20 @@ final class PayloadCache {
         return end - 1;
     }
 
+    /**
+     * Where the first {@code kong_http_requests_total} sample line starts: a '#' written there makes
+     * it a comment, so the series is gone and every series after it moves up one step, with the
+     * payload's length unchanged (and it comes back when the byte is restored). It follows the
+     * family's TYPE line, so the comment starts no extra run of lines.
+     */
+    static int firstRequestsLine(ByteBuffer body) {
+        int line = indexOf(body, "\nkong_http_requests_total{", 0);
+        if (line < 0) {
+            throw new IllegalStateException("the payload has no kong_http_requests_total line");
+        }
+        return line + 1;
+    }
+
     private static int indexOf(ByteBuffer body, String text, int from) {
         byte[] t = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         for (int i = Math.max(from, body.position()); i + t.length <= body.limit(); i++) {
