@@ -567,6 +567,10 @@ public final class KongTextParser {
         return labelSets.count();
     }
 
+    int labelSetHashLookups() {
+        return labelSets.hashLookups();
+    }
+
     long labelKeyChunkBytes() {
         return labelSets.keyChunkBytes();
     }

@@ -19,7 +19,9 @@ import java.util.Arrays;
  * <p>Kong writes its series in the same order scrape after scrape: the set found at the same
  * step of the previous scrape is tried first, and only a mismatch pays for hashing and a probe.
  * A line that is not a bucket can even be checked against that guess before its label block is
- * tokenised ({@link #matchGuess}).
+ * tokenised ({@link #matchGuess}). When a series comes or goes, the set a probe finds next sits a
+ * step or a few away in the previous scrape's order, and the guesses follow it from there
+ * ({@link #resync}): the rest of the scrape does not fall back to probing.
  *
  * <p>Within one scrape, a run of lines with one sample name (a segment) often lists the label sets
  * of an earlier segment in the same order: a histogram's {@code _count} and {@code _sum} lines
@@ -71,11 +73,16 @@ final class LabelSetCache extends GenerationalTable {
     private long liveKeyBytes = -1; // after the last compaction; -1 before the first scrape ended
     private int keyLength;
     private int keyHash; // of the key, once find() had to hash it; add() reuses it
-    // Slot k holds the previous scrape's k-th set until this scrape's k-th lookup reads it as its
-    // guess and overwrites it with what it found.
+    // The sets of the previous scrape by step, and this scrape's so far (swapped at its end).
+    private LabelSet[] previous = new LabelSet[1024];
+    private int previousSize;
     private LabelSet[] order = new LabelSet[1024];
-    private int orderSize;
     private int lookups;
+    // Step k's guess is previous[k + shift]: a series that came or went earlier in this scrape
+    // moved the ones after it (see resync).
+    private int shift;
+    private static final int RESYNC_REACH = 8;
+    private int hashLookups; // this scrape's, for tests
     private Labels matched; // of the latest successful matchGuess
     // Whether the hash table holds the sets (see indexFromOrder); until then it is empty.
     private boolean indexed;
@@ -107,8 +114,8 @@ final class LabelSetCache extends GenerationalTable {
             startChunk(0);
             keyBytesAppended = 0;
             liveKeyBytes = -1;
-            Arrays.fill(order, 0, orderSize, null); // their Labels end with the old extra labels
-            orderSize = 0;
+            Arrays.fill(previous, 0, previousSize, null); // their Labels end with the old extra labels
+            previousSize = 0;
         }
     }
 
@@ -119,7 +126,7 @@ final class LabelSetCache extends GenerationalTable {
      * so a match needs no tokenising at all.
      */
     int matchGuess(byte[] b, int from, int end) {
-        LabelSet guess = lookups < orderSize ? order[lookups] : null;
+        LabelSet guess = guess();
         if (!startsBlock(guess, b, from, end)) {
             guessFailed();
             guess = sibling(b, from, end, true);
@@ -203,7 +210,7 @@ final class LabelSetCache extends GenerationalTable {
      */
     Labels find(byte[] b, LabelPairs pairs, int skip) {
         buildKey(b, pairs, skip);
-        LabelSet guess = lookups < orderSize ? order[lookups] : null;
+        LabelSet guess = guess();
         LabelSet set;
         if (guess != null && guess.matches(key, 0, keyLength)) {
             set = guess;
@@ -212,7 +219,11 @@ final class LabelSetCache extends GenerationalTable {
             set = sibling(key, 0, keyLength, false);
             if (set == null && indexed) {
                 keyHash = ByteText.hash(key, 0, keyLength);
+                hashLookups++;
                 set = lookUp(key, 0, keyLength, keyHash);
+                if (set != null) {
+                    resync(set);
+                }
             }
         }
         if (set == null) {
@@ -280,6 +291,8 @@ final class LabelSetCache extends GenerationalTable {
 
     void startScrape() {
         nextGeneration();
+        shift = 0;
+        hashLookups = 0;
         // Interned strings of an earlier scrape may have been swept: start this one's runs afresh.
         Arrays.fill(lastParts, 0, lastPartCount, null);
         lastPartCount = 0;
@@ -293,10 +306,14 @@ final class LabelSetCache extends GenerationalTable {
     void endScrape() {
         sweep();
         matched = null;
-        // Steps past this scrape's last lookup (a scrape that failed half-way) still hold sets of
-        // the scrape before, which the sweep may have dropped: a guess must always be in the table.
-        Arrays.fill(order, lookups, Math.max(lookups, orderSize), null);
-        orderSize = lookups;
+        // This scrape's steps are the next one's guesses; the sets only the scrape before had
+        // (a scrape that failed half-way has fewer steps) may be swept: a guess must always be in
+        // the table, and nothing else holds on to them.
+        LabelSet[] before = previous;
+        Arrays.fill(before, 0, previousSize, null);
+        previous = order;
+        previousSize = lookups;
+        order = before;
         if (liveKeyBytes < 0) {
             liveKeyBytes = keyBytesAppended; // a first scrape: nearly every key it appended is live
             keyBytesAppended = 0;
@@ -362,8 +379,8 @@ final class LabelSetCache extends GenerationalTable {
         java.util.Set<byte[]> fresh = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         startChunk(0);
         long live = 0;
-        for (int k = 0; k < orderSize; k++) {
-            LabelSet set = order[k];
+        for (int k = 0; k < previousSize; k++) {
+            LabelSet set = previous[k];
             if (fresh.contains(set.chunk)) {
                 continue; // a set met at several steps, moved already
             }
@@ -379,9 +396,9 @@ final class LabelSetCache extends GenerationalTable {
     long keyChunkBytes() {
         java.util.Set<byte[]> chunks = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         long bytes = 0;
-        for (int k = 0; k < orderSize; k++) {
-            if (chunks.add(order[k].chunk)) {
-                bytes += order[k].chunk.length;
+        for (int k = 0; k < previousSize; k++) {
+            if (chunks.add(previous[k].chunk)) {
+                bytes += previous[k].chunk.length;
             }
         }
         return bytes;
@@ -392,6 +409,32 @@ final class LabelSetCache extends GenerationalTable {
             touch(set);
         }
         record(set);
+    }
+
+    /** This step's guess: the previous scrape's set at the same step, moved by {@link #shift}. */
+    private LabelSet guess() {
+        int at = lookups + shift;
+        return at >= 0 && at < previousSize ? previous[at] : null;
+    }
+
+    /**
+     * After a guess failed and the hash table found {@code set}: when the previous scrape had it a
+     * few steps away from the guess, series came or went before this one (Kong answered with a new
+     * status code, a route went), and the steps after it are guessed that far away too, so the rest
+     * of the scrape goes on with one range compare per line instead of a hash and a probe.
+     */
+    private void resync(LabelSet set) {
+        int at = lookups + shift;
+        for (int d = 1; d <= RESYNC_REACH; d++) {
+            if (at + d < previousSize && previous[at + d] == set) {
+                shift += d;
+                return;
+            }
+            if (at - d >= 0 && at - d < previousSize && previous[at - d] == set) {
+                shift -= d;
+                return;
+            }
+        }
     }
 
     private void record(LabelSet set) {
@@ -474,7 +517,7 @@ final class LabelSetCache extends GenerationalTable {
      * anything overwrites a step of the previous scrape (see indexFromOrder).
      */
     private void guessFailed() {
-        if (!indexed && orderSize > 0) {
+        if (!indexed && previousSize > 0) {
             indexFromOrder();
         }
     }
@@ -488,29 +531,36 @@ final class LabelSetCache extends GenerationalTable {
      * slowed the rest of the parse too). A scrape whose every set is the previous one's at the
      * same step needs no table either. So sets are made without one, sharing only what a sibling
      * segment offers, until the first scrape whose guess fails; then every set is in
-     * {@link #order}: the steps this scrape passed hold what it found there (each its guess), the
-     * later ones the previous scrape's. Two sets with the same key (a repeat that no sibling
-     * caught) become one here: each later step's guess is the first, so the next scrape hands out
-     * one instance.
+     * {@link #previous} or among this scrape's steps so far. Two sets with the same key (a repeat
+     * that no sibling caught) become one here: the steps hold the first from then on, so the next
+     * scrape hands out one instance.
      */
     private void indexFromOrder() {
         indexed = true;
-        int steps = Math.max(lookups, orderSize);
-        reserve(steps);
-        for (int k = 0; k < steps; k++) {
-            LabelSet set = order[k];
-            int hash = set.hash();
-            LabelSet same = lookUp(set.chunk, set.offset, set.offset + set.length, hash);
-            if (same == null) {
-                insert(set, hash);
-                same = set;
-            } else {
-                order[k] = same;
-            }
-            if (k < lookups) {
-                touch(same); // this scrape's, found before the table existed
-            }
+        reserve(previousSize);
+        for (int k = 0; k < previousSize; k++) {
+            previous[k] = indexed(previous[k]);
         }
+        for (int k = 0; k < lookups; k++) {
+            order[k] = indexed(order[k]);
+            touch(order[k]); // this scrape's, found before the table existed
+        }
+    }
+
+    /** The set in the table with {@code set}'s key, which is {@code set} unless the table had one already. */
+    private LabelSet indexed(LabelSet set) {
+        int hash = set.hash();
+        LabelSet same = lookUp(set.chunk, set.offset, set.offset + set.length, hash);
+        if (same == null) {
+            insert(set, hash);
+            return set;
+        }
+        return same;
+    }
+
+    /** How many lines of the latest scrape looked their set up by hash (for tests: the guesses are followed). */
+    int hashLookups() {
+        return hashLookups;
     }
 
     /** How many sets are kept: the table's, or before it is built the distinct sets of the steps. */
@@ -519,7 +569,7 @@ final class LabelSetCache extends GenerationalTable {
             return size();
         }
         java.util.Set<LabelSet> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        distinct.addAll(Arrays.asList(order).subList(0, orderSize));
+        distinct.addAll(Arrays.asList(previous).subList(0, previousSize));
         return distinct.size();
     }
 }

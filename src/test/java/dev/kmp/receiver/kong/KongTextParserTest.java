@@ -618,6 +618,34 @@ class KongTextParserTest {
     }
 
     @Test
+    void aSeriesThatComesOrGoesEarlyLeavesTheRestOfTheScrapeOnItsGuesses() throws Exception {
+        StringBuilder text = new StringBuilder("# TYPE m gauge\n");
+        for (int i = 0; i < 5000; i++) {
+            text.append("m{s=\"").append(i).append("\"} ").append(i).append('\n');
+        }
+        String all = text.toString();
+        String withoutThird = all.replace("m{s=\"3\"} 3\n", "");
+        String withTwoNew = all.replace("m{s=\"10\"} 10\n", "m{s=\"10\"} 10\nm{s=\"a\"} 1\nm{s=\"b\"} 1\n");
+        ParseResult first = parse(all);
+        parse(all);
+        assertEquals(0, parser.labelSetHashLookups());
+
+        // Every series after s="3" moved up a step: found by guess once the gap is seen.
+        ParseResult gone = parse(withoutThird);
+        assertTrue(parser.labelSetHashLookups() <= 2, "hash lookups: " + parser.labelSetHashLookups());
+        assertSame(scalar(first, 0, 4999).labels(), scalar(gone, 0, 4998).labels());
+        // Back again: every series after it moved down a step.
+        ParseResult back = parse(all);
+        assertTrue(parser.labelSetHashLookups() <= 2, "hash lookups: " + parser.labelSetHashLookups());
+        assertSame(scalar(first, 0, 4999).labels(), scalar(back, 0, 4999).labels());
+        // Two new ones early: two steps down.
+        ParseResult two = parse(withTwoNew);
+        assertTrue(parser.labelSetHashLookups() <= 4, "hash lookups: " + parser.labelSetHashLookups());
+        assertSame(scalar(first, 0, 4999).labels(), scalar(two, 0, 5001).labels());
+        assertEquals("b", scalar(two, 0, 12).labels().get("s"));
+    }
+
+    @Test
     void keysOfSetsThatAreGoneDoNotPileUp() throws Exception {
         // Each scrape brings 2000 new series with long keys (1.3 MB of them) and drops the previous
         // scrape's, except 5 that stay from then on: without compaction those few would keep every
