@@ -40,6 +40,7 @@ public final class K8sAttributesProcessor implements Processor {
     static final String TARGET_HEALTH = "kong_upstream_target_health";
     static final String SERVICE = "service";
     static final String KONG_SERVICE = "kong_service";
+    private static final int SHIFT_REACH = 8;
 
     private final K8sAttributesConfig config;
     private final KongServiceResolver resolver;
@@ -58,6 +59,7 @@ public final class K8sAttributesProcessor implements Processor {
     private final Map<TargetId, EnrichedLabels> enrichedByTarget = new ConcurrentHashMap<>();
     /** Grows whenever resolutions may have changed: mappings made under an older epoch are dropped. */
     private final AtomicLong mappingEpoch = new AtomicLong();
+    private final AtomicLong identityMapsBuilt = new AtomicLong(); // for tests: see EnrichedLabels.known
     private final LabelNameSets nameSets = new LabelNameSets(4096);
     private volatile long lastStaleCheckMillis;
 
@@ -102,9 +104,12 @@ public final class K8sAttributesProcessor implements Processor {
         Positions lastServices = Positions.NONE;
         Positions sibling = Positions.NONE;
 
-        EnrichedLabels(long epoch, Labels resource) {
+        private final AtomicLong mapsBuilt;
+
+        EnrichedLabels(long epoch, Labels resource, AtomicLong mapsBuilt) {
             this.epoch = epoch;
             this.resource = resource;
+            this.mapsBuilt = mapsBuilt;
         }
 
         void startBatch(long nowMillis, int series, long endpoints) {
@@ -176,6 +181,7 @@ public final class K8sAttributesProcessor implements Processor {
                 return null;
             }
             if (known == null) {
+                mapsBuilt.incrementAndGet();
                 known = new IdentityHashMap<>(seriesInBatch);
                 knownTargets = new IdentityHashMap<>(Math.max(16, seriesInBatch / 8));
                 for (Map<String, Positions> batch : List.of(previous, current)) {
@@ -231,7 +237,7 @@ public final class K8sAttributesProcessor implements Processor {
 
         /** The enriched set at position i, when its input is the very same. */
         Labels at(int i, Labels input) {
-            return i < inputs.length && inputs[i] == input ? outputs[i] : null;
+            return i >= 0 && i < inputs.length && inputs[i] == input ? outputs[i] : null;
         }
     }
 
@@ -314,7 +320,7 @@ public final class K8sAttributesProcessor implements Processor {
         long epoch = mappingEpoch.get();
         EnrichedLabels e = enrichedByTarget.get(batch.target());
         if (e == null || e.epoch != epoch || !e.resource.equals(batch.resource())) {
-            e = new EnrichedLabels(epoch, batch.resource());
+            e = new EnrichedLabels(epoch, batch.resource(), identityMapsBuilt);
         }
         e.startBatch(batch.timestampMillis(), batch.families().stream().mapToInt(f -> f.series().size()).sum(), endpoints);
         forgetStaleTargets(batch.timestampMillis());
@@ -365,6 +371,7 @@ public final class K8sAttributesProcessor implements Processor {
         Resolution lastResolution;
         String lastTarget;
         Suffix lastTargetSuffix;
+        int shift; // of the family being enriched, see previousAt
 
         BatchWork(Suffix dataplane, EnrichedLabels enriched, long endpoints) {
             this.dataplane = dataplane;
@@ -391,6 +398,32 @@ public final class K8sAttributesProcessor implements Processor {
             lastTarget = target;
             lastTargetSuffix = s;
             return s;
+        }
+
+        /**
+         * The enriched set the previous batch made for this input at position i of the family, or
+         * a few positions away: a series that came or went before it moves the rest, and they are
+         * looked for that far away from then on (without it, a series gone near a family's start
+         * sent every later one to the identity map, and built that map).
+         */
+        Labels previousAt(Positions before, int i, Labels input) {
+            Labels out = before.at(i + shift, input);
+            if (out != null || before.inputs.length == 0) {
+                return out;
+            }
+            for (int d = 1; d <= SHIFT_REACH; d++) {
+                out = before.at(i + shift + d, input);
+                if (out != null) {
+                    shift += d;
+                    return out;
+                }
+                out = before.at(i + shift - d, input);
+                if (out != null) {
+                    shift -= d;
+                    return out;
+                }
+            }
+            return null;
         }
 
         Resolution resolve(String kongService) {
@@ -476,6 +509,7 @@ public final class K8sAttributesProcessor implements Processor {
         int n = series.size();
         Positions before = work.enriched.before(f.name());
         Positions now = targets ? work.enriched.start(f.name(), n) : work.enriched.startServices(f.name(), n);
+        work.shift = 0;
         // Families with the same labels (the three latency histograms) share one enriched set.
         Positions sibling = targets ? Positions.NONE : work.enriched.sibling();
         List<Series> out = new ArrayList<>(n);
@@ -505,7 +539,7 @@ public final class K8sAttributesProcessor implements Processor {
                 return null;
             }
         }
-        Labels enriched = before.at(i, labels);
+        Labels enriched = work.previousAt(before, i, labels);
         if (enriched == null) {
             enriched = sibling.at(i, labels);
         }
@@ -520,7 +554,7 @@ public final class K8sAttributesProcessor implements Processor {
 
     /** The enriched set of the series at position i of the target health family. */
     private Labels enrichedTarget(Labels labels, int i, BatchWork work, Positions before) {
-        Labels enriched = before.at(i, labels);
+        Labels enriched = work.previousAt(before, i, labels);
         if (enriched == null) {
             enriched = work.enriched.known(labels, true);
         }
@@ -734,6 +768,11 @@ public final class K8sAttributesProcessor implements Processor {
             case Resolution.NO_OBJECT -> 1;
             default -> 2;
         };
+    }
+
+    /** How many batches built an identity map of the enriched sets made before (for tests). */
+    long identityMapsBuilt() {
+        return identityMapsBuilt.get();
     }
 
     @Override

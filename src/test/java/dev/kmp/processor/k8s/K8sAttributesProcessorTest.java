@@ -314,6 +314,40 @@ class K8sAttributesProcessorTest {
     }
 
     @Test
+    void aSeriesGoneEarlyLeavesTheOthersTheirSetsWithoutAnIdentityMap() {
+        ServiceTagDirectory tags = new ServiceTagDirectory();
+        Map<String, ObjectRef> objects = new HashMap<>();
+        Map<String, Labels> in = new HashMap<>();
+        List<String> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            String svc = "s" + i;
+            objects.put(svc, new ObjectRef("Service", "", "v1", "ns", "svc-" + i));
+            in.put(svc, Labels.of("service", svc, "route", "r", "dataplane_url", URL));
+            all.add(svc);
+        }
+        tags.publish("admin", objects);
+        K8sAttributesProcessor p = processor(Optional.empty(), tags, "keep");
+        Batch first = p.process(batchOf(in, all));
+        p.process(batchOf(in, all));
+        long maps = p.identityMapsBuilt();
+
+        // s2 and s3 went: every series after them is two positions up, found there.
+        List<String> fewer = new java.util.ArrayList<>(all);
+        fewer.removeAll(List.of("s2", "s3"));
+        Batch second = p.process(batchOf(in, fewer));
+        assertEquals(maps, p.identityMapsBuilt(), "no identity map for series that only moved");
+        Map<String, Labels> before = new HashMap<>();
+        first.families().get(0).series().forEach(s -> before.put(s.labels().get("kong_service"), s.labels()));
+        for (Series s : second.families().get(0).series()) {
+            assertSame(before.get(s.labels().get("kong_service")), s.labels(), s.labels().get("kong_service"));
+        }
+        // Back again: s2 and s3 are looked up (their sets were forgotten), the rest followed down.
+        Batch third = p.process(batchOf(in, all));
+        assertEquals("svc-3", third.families().get(0).series().get(3).labels().get("service"));
+        assertSame(before.get("s299"), third.families().get(0).series().get(299).labels());
+    }
+
+    @Test
     void droppedSeriesShiftNothingSiblingsShareAndTheNextBatchReusesEverySet() throws Exception {
         ClusterCache cache = cluster("/kong/kong-multibackend-services.json");
         K8sAttributesProcessor p = processorTaggingA(cache, "drop");
