@@ -372,6 +372,7 @@ public final class K8sAttributesProcessor implements Processor {
         String lastTarget;
         Suffix lastTargetSuffix;
         int shift; // of the family being enriched, see previousAt
+        int newUntil; // positions before it that insertedAt found new
 
         BatchWork(Suffix dataplane, EnrichedLabels enriched, long endpoints) {
             this.dataplane = dataplane;
@@ -424,6 +425,36 @@ public final class K8sAttributesProcessor implements Processor {
                 }
             }
             return null;
+        }
+
+        /**
+         * Whether the series at position i, not found near its position, came in this batch: the
+         * two series after it are where they were (it took the place of one that went), or the
+         * two series j and j + 1 after it sit where this one and the next would have been (this
+         * one and the j - 1 after it are new, the later ones j positions further). Then no
+         * identity map is built to tell (Kong answered with a new status code, a route was added).
+         * Two in a row, so that series that only changed places keep their sets through the map.
+         */
+        boolean insertedAt(Positions before, int i, List<Series> series) {
+            if (i < newUntil) {
+                return true;
+            }
+            if (before.inputs.length == 0 || i + 2 >= series.size()) {
+                return false;
+            }
+            if (before.at(i + shift + 1, series.get(i + 1).labels()) != null
+                    && before.at(i + shift + 2, series.get(i + 2).labels()) != null) {
+                return true;
+            }
+            for (int j = 1; j <= SHIFT_REACH && i + j + 1 < series.size(); j++) {
+                if (before.at(i + shift, series.get(i + j).labels()) != null
+                        && before.at(i + shift + 1, series.get(i + j + 1).labels()) != null) {
+                    shift -= j;
+                    newUntil = i + j;
+                    return true;
+                }
+            }
+            return false;
         }
 
         Resolution resolve(String kongService) {
@@ -510,13 +541,15 @@ public final class K8sAttributesProcessor implements Processor {
         Positions before = work.enriched.before(f.name());
         Positions now = targets ? work.enriched.start(f.name(), n) : work.enriched.startServices(f.name(), n);
         work.shift = 0;
+        work.newUntil = 0;
         // Families with the same labels (the three latency histograms) share one enriched set.
         Positions sibling = targets ? Positions.NONE : work.enriched.sibling();
         List<Series> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Series s = series.get(i);
             Labels labels = s.labels();
-            Labels enriched = targets ? enrichedTarget(labels, i, work, before) : enrichedService(labels, i, work, before, sibling);
+            Labels enriched = targets ? enrichedTarget(labels, i, work, before, series)
+                    : enrichedService(labels, i, work, before, sibling, series);
             work.enriched.record(now, i, labels, enriched, targets);
             if (enriched != null) {
                 out.add(enriched == labels ? s : s.withLabels(enriched));
@@ -526,7 +559,8 @@ public final class K8sAttributesProcessor implements Processor {
     }
 
     /** The enriched set of the series at position i of a family by service; null when it is dropped. */
-    private Labels enrichedService(Labels labels, int i, BatchWork work, Positions before, Positions sibling) {
+    private Labels enrichedService(Labels labels, int i, BatchWork work, Positions before, Positions sibling,
+                                   List<Series> series) {
         int idx = indexOf(labels, SERVICE);
         if (idx < 0) {
             return labels;
@@ -543,7 +577,7 @@ public final class K8sAttributesProcessor implements Processor {
         if (enriched == null) {
             enriched = sibling.at(i, labels);
         }
-        if (enriched == null) {
+        if (enriched == null && !work.insertedAt(before, i, series)) {
             enriched = work.enriched.known(labels, false);
         }
         if (enriched == null) {
@@ -553,9 +587,9 @@ public final class K8sAttributesProcessor implements Processor {
     }
 
     /** The enriched set of the series at position i of the target health family. */
-    private Labels enrichedTarget(Labels labels, int i, BatchWork work, Positions before) {
+    private Labels enrichedTarget(Labels labels, int i, BatchWork work, Positions before, List<Series> series) {
         Labels enriched = work.previousAt(before, i, labels);
-        if (enriched == null) {
+        if (enriched == null && !work.insertedAt(before, i, series)) {
             enriched = work.enriched.known(labels, true);
         }
         if (enriched != null && !work.enriched.targetsMayHaveMoved()) {

@@ -314,7 +314,7 @@ class K8sAttributesProcessorTest {
     }
 
     @Test
-    void aSeriesGoneEarlyLeavesTheOthersTheirSetsWithoutAnIdentityMap() {
+    void seriesGoneOrNewEarlyLeaveTheOthersTheirSetsWithoutAnIdentityMap() {
         ServiceTagDirectory tags = new ServiceTagDirectory();
         Map<String, ObjectRef> objects = new HashMap<>();
         Map<String, Labels> in = new HashMap<>();
@@ -341,10 +341,23 @@ class K8sAttributesProcessorTest {
         for (Series s : second.families().get(0).series()) {
             assertSame(before.get(s.labels().get("kong_service")), s.labels(), s.labels().get("kong_service"));
         }
-        // Back again: s2 and s3 are looked up (their sets were forgotten), the rest followed down.
+        // Back again: s2 and s3 are new to it (their sets were forgotten), the rest moved two down.
         Batch third = p.process(batchOf(in, all));
+        assertEquals(maps, p.identityMapsBuilt(), "no identity map for series that came back");
         assertEquals("svc-3", third.families().get(0).series().get(3).labels().get("service"));
-        assertSame(before.get("s299"), third.families().get(0).series().get(299).labels());
+        for (Series s : third.families().get(0).series()) {
+            String svc = s.labels().get("kong_service");
+            if (!svc.equals("s2") && !svc.equals("s3")) {
+                assertSame(before.get(svc), s.labels(), svc);
+            }
+        }
+        // One series in place of another (s5's status code changed, say): the rest stay put.
+        Map<String, Labels> changed = new HashMap<>(in);
+        changed.put("s5", Labels.of("service", "s5", "route", "other", "dataplane_url", URL));
+        Batch fourth = p.process(batchOf(changed, all));
+        assertEquals(maps, p.identityMapsBuilt(), "no identity map for a series in place of another");
+        assertEquals("other", fourth.families().get(0).series().get(5).labels().get("route"));
+        assertSame(before.get("s6"), fourth.families().get(0).series().get(6).labels());
     }
 
     @Test
