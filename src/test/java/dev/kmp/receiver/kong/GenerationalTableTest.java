@@ -63,4 +63,47 @@ class GenerationalTableTest {
         assertEquals(keys.get(1), again);
         assertNotSame(first.get(keys.get(1)), again, "a swept key is interned anew");
     }
+
+    @Test
+    void aFewKeysGoneAtATimeLeaveEveryOtherFoundScrapeAfterScrape() {
+        StringInterner interner = new StringInterner(Escapes.LABEL_VALUE);
+        java.util.Random random = new java.util.Random(7);
+        Map<String, String> live = new HashMap<>();
+        int next = 0;
+        for (; next < 3000; next++) {
+            String k = "k-" + next;
+            byte[] b = bytes(k);
+            live.put(k, interner.intern(b, 0, b.length).value);
+        }
+        // 400 scrapes, each without a few of the keys and with a few new ones: the few are taken
+        // out in place (holes in the dense array), and every so often the table is rebuilt.
+        for (int scrape = 0; scrape < 400; scrape++) {
+            interner.nextGeneration();
+            List<String> keys = new ArrayList<>(live.keySet());
+            java.util.Collections.shuffle(keys, random);
+            int drop = 1 + random.nextInt(4);
+            for (String k : keys.subList(0, drop)) {
+                live.remove(k);
+            }
+            for (String k : live.keySet()) {
+                byte[] b = bytes(k);
+                assertSame(live.get(k), interner.intern(b, 0, b.length).value, k);
+            }
+            for (int i = 0; i < drop; i++, next++) {
+                String k = "k-" + next;
+                byte[] b = bytes(k);
+                live.put(k, interner.intern(b, 0, b.length).value);
+            }
+            assertEquals(drop, interner.sweep(), "scrape " + scrape);
+            assertEquals(live.size(), interner.size());
+            for (String k : keys.subList(0, drop)) {
+                assertFalse(interner.contains(bytes(k)), k);
+            }
+        }
+        for (Map.Entry<String, String> e : live.entrySet()) {
+            byte[] b = bytes(e.getKey());
+            assertTrue(interner.contains(b), e.getKey());
+            assertSame(e.getValue(), interner.intern(b, 0, b.length).value, e.getKey());
+        }
+    }
 }
