@@ -52,9 +52,7 @@ public final class Labels {
             return head.names == names ? head : new Labels(names, head.values, head.tail);
         }
         if (head.tail.length != 0) { // one level only: value(i) stays a single branch
-            String[] flat = Arrays.copyOf(head.flatValues(), head.size() + tail.length);
-            System.arraycopy(tail, 0, flat, head.size(), tail.length);
-            return new Labels(names, flat, NONE);
+            return new Labels(names, concat(head.values, head.tail, tail), NONE);
         }
         return new Labels(names, head.values, tail);
     }
@@ -106,12 +104,14 @@ public final class Labels {
 
     /** The values in one array: the own one when there is no tail, else a copy. */
     private String[] flatValues() {
-        if (tail.length == 0) {
-            return values;
-        }
-        String[] flat = Arrays.copyOf(values, values.length + tail.length);
-        System.arraycopy(tail, 0, flat, values.length, tail.length);
-        return flat;
+        return tail.length == 0 ? values : concat(values, tail, NONE);
+    }
+
+    private static String[] concat(String[] a, String[] b, String[] c) {
+        String[] all = Arrays.copyOf(a, a.length + b.length + c.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        System.arraycopy(c, 0, all, a.length + b.length, c.length);
+        return all;
     }
 
     /** A copy with {@code name} set to {@code value}: replaced in place if present, else appended. */

@@ -586,13 +586,18 @@ class KongTextParserTest {
         assertEquals(new KongTextParser().parse(body(changed), ParseOptions.plainText(Labels.EMPTY)).families(), again.families());
     }
 
-    @Test
-    void theFirstScrapeWhoseSeriesMovedFindsEverySetOfTheOneBeforeIt() throws Exception {
+    /** Gauge m with series s="0" to s="n-1", each line's value its number. */
+    private static String gaugeOfNumberedSeries(int n) {
         StringBuilder text = new StringBuilder("# TYPE m gauge\n");
-        for (int i = 0; i < 5000; i++) {
+        for (int i = 0; i < n; i++) {
             text.append("m{s=\"").append(i).append("\"} ").append(i).append('\n');
         }
-        String before = text.toString();
+        return text.toString();
+    }
+
+    @Test
+    void theFirstScrapeWhoseSeriesMovedFindsEverySetOfTheOneBeforeIt() throws Exception {
+        String before = gaugeOfNumberedSeries(5000);
         // One series gone near the start and one new in the middle: every step after the first moved.
         String moved = before.replace("m{s=\"3\"} 3\n", "").replace("m{s=\"2500\"} 2500\n", "m{s=\"2500\"} 2500\nm{s=\"new\"} 1\n");
         ParseResult first = parse(before);
@@ -619,11 +624,7 @@ class KongTextParserTest {
 
     @Test
     void aSeriesThatComesOrGoesEarlyLeavesTheRestOfTheScrapeOnItsGuesses() throws Exception {
-        StringBuilder text = new StringBuilder("# TYPE m gauge\n");
-        for (int i = 0; i < 5000; i++) {
-            text.append("m{s=\"").append(i).append("\"} ").append(i).append('\n');
-        }
-        String all = text.toString();
+        String all = gaugeOfNumberedSeries(5000);
         String withoutThird = all.replace("m{s=\"3\"} 3\n", "");
         String withTwoNew = all.replace("m{s=\"10\"} 10\n", "m{s=\"10\"} 10\nm{s=\"a\"} 1\nm{s=\"b\"} 1\n");
         ParseResult first = parse(all);
