@@ -288,8 +288,9 @@ public final class Main {
         if (service.warmup()) {
             // Before any scrape: the first one then runs compiled code (issue 7's first-cycle target).
             HotPathWarmup.Result warm = HotPathWarmup.run(HotPathWarmup.DEFAULT_BUDGET, k8s.cache());
-            LOG.log(System.Logger.Level.INFO, "scrape path warmed up: {0} passes over generated payloads of {1} KB in {2} ms",
-                    warm.passes(), warm.payloadBytes() / 1024, warm.took().toMillis());
+            LOG.log(System.Logger.Level.INFO, "scrape path warmed up: {0} passes over generated payloads of {1} KB"
+                            + " ({2} Kong service names and upstream targets from the cluster) in {3} ms",
+                    warm.passes(), warm.payloadBytes() / 1024, warm.namesFromCluster(), warm.took().toMillis());
         }
         PipelineRuntime runtime = new PipelineRuntime(factories, context);
         PipelineFileWatcher watcher = new PipelineFileWatcher(Path.of(service.pipelinesPath()),

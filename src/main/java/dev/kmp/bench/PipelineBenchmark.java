@@ -149,8 +149,9 @@ public final class PipelineBenchmark {
         // What the service does at start (pipelines.warmup), before its first scrape.
         if (options.startupWarmup()) {
             HotPathWarmup.Result warm = HotPathWarmup.run(HotPathWarmup.DEFAULT_BUDGET, Optional.of(enrichment.cache()));
-            System.out.printf(Locale.ROOT, "start-up warm-up (as the service runs it before its first scrape): %d passes over generated payloads of %.1f MB in %d ms%n",
-                    warm.passes(), warm.payloadBytes() / 1e6, warm.took().toMillis());
+            System.out.printf(Locale.ROOT, "start-up warm-up (as the service runs it before its first scrape): %d passes over generated payloads of %.1f MB"
+                            + " (%d Kong service names and upstream targets from the cluster) in %d ms%n",
+                    warm.passes(), warm.payloadBytes() / 1e6, warm.namesFromCluster(), warm.took().toMillis());
         }
         // Warm-up: the JIT and the interner settle; the first cycle is reported on its own.
         long firstGcBefore = gcMillis();

@@ -75,6 +75,41 @@ public final class KongPayloadGenerator {
         return options;
     }
 
+    private KongPayloadGenerator(GeneratorOptions options, GeneratedCluster cluster, List<RouteProfile> routeProfiles) {
+        this.options = options;
+        this.cluster = cluster;
+        this.routeProfiles = List.copyOf(routeProfiles);
+        this.traffic = new SimulatedTraffic(options.trafficSettings(), cluster.kongServices(), routeProfiles,
+                options.seed() * 131 + 17);
+    }
+
+    /**
+     * The same traffic, from the start, with Kong service names and upstream targets replaced
+     * where the maps say ({@code service} label, upstream target {@code ip:port}); names not in
+     * them stay. The start-up warm-up scrapes names its cluster cache holds this way. A map must
+     * not send two names to one, or two series would share a label set.
+     */
+    public KongPayloadGenerator renamed(Map<String, String> serviceNames, Map<String, String> targets) {
+        List<KongService> services = new ArrayList<>(cluster.kongServices().size());
+        for (KongService s : cluster.kongServices()) {
+            List<KongTarget> renamedTargets = new ArrayList<>(s.targets().size());
+            for (KongTarget t : s.targets()) {
+                renamedTargets.add(new KongTarget(targets.getOrDefault(t.target(), t.target()), t.weight(), t.state()));
+            }
+            services.add(new KongService(s.id(), serviceNames.getOrDefault(s.name(), s.name()), s.host(), s.port(),
+                    s.protocol(), s.upstream(), s.tags(), s.routes(), renamedTargets));
+        }
+        List<RouteProfile> profiles = new ArrayList<>(routeProfiles.size());
+        for (RouteProfile p : routeProfiles) {
+            profiles.add(new RouteProfile(serviceNames.getOrDefault(p.service(), p.service()), p.route(),
+                    p.initialRequests(), p.requestsPerSecond(), p.codes(), p.upstreamMedianMs(), p.upstreamSigma(),
+                    p.kongMedianMs(), p.requestBytes(), p.responseBytes(), p.driftPhase()));
+        }
+        GeneratedCluster c = cluster;
+        return new KongPayloadGenerator(options, new GeneratedCluster(c.namespaces(), c.services(), c.pods(),
+                c.ingresses(), c.httpRoutes(), services), profiles);
+    }
+
     /** The Kubernetes objects and Kong entities behind the payload. */
     public GeneratedCluster cluster() {
         return cluster;

@@ -283,6 +283,11 @@ public final class ClusterCache implements AutoCloseable {
         return services == null ? Optional.empty() : services.byKey(namespace, name);
     }
 
+    /** Every cached Service. */
+    public List<Service> services() {
+        return services == null ? List.of() : services.all();
+    }
+
     public Optional<HTTPRoute> httpRoute(String namespace, String name) {
         return httpRoutes == null ? Optional.empty() : httpRoutes.byKey(namespace, name);
     }

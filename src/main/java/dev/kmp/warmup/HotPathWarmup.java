@@ -6,6 +6,7 @@ import dev.kmp.demo.KongPayloadGenerator;
 import dev.kmp.exporter.prometheus.PrometheusExporter;
 import dev.kmp.exporter.prometheus.PrometheusExporterConfig;
 import dev.kmp.kubernetes.ClusterCache;
+import dev.kmp.kubernetes.ObjectRef;
 import dev.kmp.kubernetes.ServiceTagDirectory;
 import dev.kmp.model.Batch;
 import dev.kmp.model.TargetId;
@@ -28,7 +29,11 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntPredicate;
 
@@ -49,8 +54,11 @@ import java.util.function.IntPredicate;
  * compiled from steady passes alone is thrown away again at the first real scrape.
  */
 public final class HotPathWarmup {
-    /** What the warm-up did: passes over the payloads, their sizes together, and how long it took. */
-    public record Result(int passes, int payloadBytes, Duration took) {
+    /**
+     * What the warm-up did: passes over the payloads, their sizes together, how many of its Kong
+     * service names and upstream targets are ones the cluster holds, and how long it took.
+     */
+    public record Result(int passes, int payloadBytes, int namesFromCluster, Duration took) {
     }
 
     /** Enough for the JIT on this kind of machine; a pass takes a few milliseconds once compiled. */
@@ -61,6 +69,7 @@ public final class HotPathWarmup {
     private static final int QUIET_PASSES = 2;
     private static final int LARGE_PASSES = 2;
     private static final int MAX_SETTLING_PASSES = 8;
+    private static final int FRESH_ENRICHMENTS = 4;
     private static final Duration MAX_QUIET_WAIT = Duration.ofMillis(1500);
     private static final Duration QUIET_SPELL = Duration.ofMillis(100);
 
@@ -77,15 +86,18 @@ public final class HotPathWarmup {
     public static Result run(Duration budget, Optional<ClusterCache> cluster) {
         long start = System.nanoTime();
         if (budget.isNegative() || budget.isZero()) {
-            return new Result(0, 0, Duration.ZERO);
+            return new Result(0, 0, 0, Duration.ZERO);
         }
         long deadline = start + budget.toNanos();
         long smallDeadline = start + budget.toNanos() / 2;
         try {
             // Both payloads first: generating them is code of its own that the JIT compiles, and
             // those compilations must not still be queued when the first real scrape starts.
-            Workload small = Workload.generate(SMALL_SERVICES);
-            Workload large = Workload.generate(LARGE_SERVICES);
+            // At start the cache may still be listing: a third of the budget at most for it.
+            awaitSynced(cluster, start + budget.toNanos() / 3);
+            ClusterSample sample = ClusterSample.of(cluster, LARGE_SERVICES, LARGE_SERVICES * 4);
+            Workload small = Workload.generate(SMALL_SERVICES, sample);
+            Workload large = Workload.generate(LARGE_SERVICES, sample);
             JitActivity jit = new JitActivity();
             int passes = passesOver(small, cluster,
                     done -> System.nanoTime() < smallDeadline && (done < MIN_PASSES || !jit.settled()));
@@ -115,9 +127,21 @@ public final class HotPathWarmup {
                         && done < MAX_SETTLING_PASSES && (done < 1 || !jit.settled()));
                 jit.awaitQuiet(Math.min(deadline, System.nanoTime() + MAX_QUIET_WAIT.toNanos()));
             }
-            return new Result(passes, bytes, Duration.ofNanos(System.nanoTime() - start));
+            return new Result(passes, bytes, sample.services().size() + sample.targets().size(),
+                    Duration.ofNanos(System.nanoTime() - start));
         } catch (IOException e) {
             throw new UncheckedIOException("the warm-up's loopback server failed", e);
+        }
+    }
+
+    private static void awaitSynced(Optional<ClusterCache> cluster, long deadlineNanos) {
+        if (cluster.isEmpty()) {
+            return;
+        }
+        try {
+            cluster.get().awaitSynced(Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // shutting down: the sample takes what the cache holds
         }
     }
 
@@ -183,9 +207,43 @@ public final class HotPathWarmup {
 
     /** A generated Kong payload and the Admin API tags of its services. */
     private record Workload(byte[] payload, ServiceTagDirectory tags) {
-        static Workload generate(int services) {
-            KongPayloadGenerator generator = new KongPayloadGenerator(GeneratorOptions.defaults().withServices(services));
-            return new Workload(HotPathWarmup.generate(generator), tagsOf(generator.cluster()));
+        /**
+         * {@code services} generated Kong services, the first of them renamed to the sample's
+         * names and their upstream targets to the sample's targets. Half the renamed names have
+         * Admin API tags and the rest resolve by the naming rules alone, so both ways of resolving
+         * a name the cluster holds are run; the generated names left have tags naming objects the
+         * cluster does not hold, as before (a name that is not found takes its own paths).
+         */
+        static Workload generate(int services, ClusterSample sample) {
+            KongPayloadGenerator generated = new KongPayloadGenerator(GeneratorOptions.defaults().withServices(services));
+            Map<String, String> names = new HashMap<>();
+            Map<String, ObjectRef> tagged = new LinkedHashMap<>(generated.cluster().objectsByKongService());
+            Iterator<ClusterSample.Named> real = sample.services().iterator();
+            for (GeneratedCluster.KongService s : generated.cluster().kongServices()) {
+                if (!real.hasNext()) {
+                    break;
+                }
+                ClusterSample.Named n = real.next();
+                names.put(s.name(), n.kongService());
+                tagged.remove(s.name());
+                if ((names.size() - 1) / 2 % 2 == 0) { // the sample takes Services and routes in turn: pairs of them
+                    tagged.put(n.kongService(), n.object());
+                }
+            }
+            Map<String, String> targets = new HashMap<>();
+            Iterator<String> realTargets = sample.targets().iterator();
+            for (GeneratedCluster.KongService s : generated.cluster().kongServices()) {
+                for (GeneratedCluster.KongTarget t : s.targets()) {
+                    if (realTargets.hasNext() && !targets.containsKey(t.target())) {
+                        targets.put(t.target(), realTargets.next());
+                    }
+                }
+            }
+            KongPayloadGenerator generator = names.isEmpty() && targets.isEmpty() ? generated
+                    : generated.renamed(names, targets);
+            ServiceTagDirectory tags = new ServiceTagDirectory();
+            tags.publish("warmup", tagged);
+            return new Workload(HotPathWarmup.generate(generator), tags);
         }
     }
 
@@ -196,13 +254,15 @@ public final class HotPathWarmup {
         KongReceiver receiver = KongReceiver.unannounced("warmup",
                 new KongReceiverConfig(Duration.ofHours(1), Duration.ofSeconds(30), List.of(url),
                         KongReceiverConfig.DEFAULT_MAX_BODY_BYTES, KongReceiverConfig.DEFAULT_MAX_SAMPLES), context);
-        K8sAttributesProcessor processor = new K8sAttributesProcessor(
-                new K8sAttributesConfig(K8sAttributesConfig.KGO, K8sAttributesConfig.KEEP),
-                new KongServiceResolver(cluster, tags), cluster, metrics);
+        K8sAttributesProcessor processor = processor(tags, cluster, metrics);
         PrometheusExporter exporter = new PrometheusExporter("warmup", PrometheusExporterConfig.DEFAULTS, context);
+        Batch[] first = new Batch[1];
         BatchConsumer chain = new BatchConsumer() {
             @Override
             public void consume(Batch batch) {
+                if (first[0] == null) {
+                    first[0] = batch;
+                }
                 exporter.consume(processor.process(batch));
             }
 
@@ -218,6 +278,9 @@ public final class HotPathWarmup {
                 if (!status.up()) {
                     throw new IllegalStateException("the warm-up's scrape of its generated payload failed: " + status.lastError());
                 }
+                if (scrape == 0) {
+                    enrichAsNew(first[0], tags, cluster);
+                }
             }
             exporter.write(null, OutputStream.nullOutputStream());
         } catch (IOException e) {
@@ -228,6 +291,29 @@ public final class HotPathWarmup {
             exporter.shutdown();
         }
     }
+
+    /**
+     * A pass resolves each of its names and looks up each upstream target once, where the first
+     * real scrape does it thousands of times: left so, those paths were still compiled at an
+     * intermediate tier when the warm-up ended, and C2 compiled them during the first real scrape
+     * (tier 4 of the target lookup and the naming rules inside it in PrintCompilation). Fresh
+     * processors (empty caches) enriching the pass's first batch again run them as often as the
+     * rest of the pass's code is run.
+     */
+    private static void enrichAsNew(Batch batch, ServiceTagDirectory tags, Optional<ClusterCache> cluster) {
+        for (int i = 0; i < FRESH_ENRICHMENTS; i++) {
+            K8sAttributesProcessor fresh = processor(tags, cluster, new SelfMetrics());
+            fresh.process(batch);
+            fresh.shutdown();
+        }
+    }
+
+    private static K8sAttributesProcessor processor(ServiceTagDirectory tags, Optional<ClusterCache> cluster,
+                                                    SelfMetrics metrics) {
+        return new K8sAttributesProcessor(new K8sAttributesConfig(K8sAttributesConfig.KGO, K8sAttributesConfig.KEEP),
+                new KongServiceResolver(cluster, tags), cluster, metrics);
+    }
+
     private static byte[] generate(KongPayloadGenerator generator) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -236,12 +322,5 @@ public final class HotPathWarmup {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    // Admin API tags for every generated Kong service, so the processor takes its resolving path.
-    private static ServiceTagDirectory tagsOf(GeneratedCluster cluster) {
-        ServiceTagDirectory tags = new ServiceTagDirectory();
-        tags.publish("warmup", cluster.objectsByKongService());
-        return tags;
     }
 }

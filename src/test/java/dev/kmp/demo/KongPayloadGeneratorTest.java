@@ -82,6 +82,29 @@ class KongPayloadGeneratorTest {
     }
 
     @Test
+    void aRenamedPayloadIsTheSameTrafficUnderTheNewNames() {
+        KongPayloadGenerator g = new KongPayloadGenerator(GeneratorOptions.parse("--services", "20"));
+        KongService first = g.cluster().kongServices().get(0);
+        String target = first.targets().get(0).target();
+        KongPayloadGenerator renamed = g.renamed(Map.of(first.name(), "shop.storefront.80"), Map.of(target, "10.9.9.9:8080"));
+
+        List<Sample> before = PromLines.read(Payloads.render(g)).stream().flatMap(b -> b.samples().stream()).toList();
+        List<Sample> after = PromLines.read(Payloads.render(renamed)).stream().flatMap(b -> b.samples().stream()).toList();
+        assertEquals(before.size(), after.size());
+        Set<Sample> expected = before.stream().map(s -> {
+            Map<String, String> labels = new java.util.HashMap<>(s.labels());
+            labels.replace("service", first.name(), "shop.storefront.80");
+            labels.replace("target", target, "10.9.9.9:8080");
+            labels.replace("address", target, "10.9.9.9:8080");
+            return new Sample(s.name(), labels, s.value());
+        }).collect(Collectors.toSet());
+        assertEquals(expected, new HashSet<>(after));
+        assertTrue(after.stream().anyMatch(s -> "shop.storefront.80".equals(s.labels().get("service"))));
+        assertTrue(after.stream().anyMatch(s -> "10.9.9.9:8080".equals(s.labels().get("target"))));
+        assertEquals("shop.storefront.80", renamed.cluster().kongServices().get(0).name());
+    }
+
+    @Test
     void clusterFollowsKicNamingAndTags() {
         GeneratedCluster c = new KongPayloadGenerator(GeneratorOptions.parse("--services", "200",
                 "--httproute-ratio", "0.5", "--multi-backend-ratio", "0.5")).cluster();

@@ -43,6 +43,19 @@ public final class MockApi implements AutoCloseable {
         return cache;
     }
 
+    /**
+     * Returns once a change reaches the cache (a Service made in namespace default): destroyed
+     * while a cache's watches were still being opened, the mock server waited for them past its
+     * shutdown timeout, so a test that is done right after the first sync calls this before closing.
+     */
+    public void awaitWatching(ClusterCache cache) {
+        long before = cache.routingGeneration();
+        client.services().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("kmp-watched-" + before).endMetadata()
+                .withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).create();
+        await("a new Service to reach the cache", () -> cache.routingGeneration() > before);
+    }
+
     /** Closed after the server is destroyed. */
     public <T extends AutoCloseable> T closeLater(T c) {
         closeAfterServer.add(c);
