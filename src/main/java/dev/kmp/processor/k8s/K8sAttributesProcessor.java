@@ -3,6 +3,7 @@ package dev.kmp.processor.k8s;
 import dev.kmp.kubernetes.ClusterCache;
 import dev.kmp.kubernetes.ObjectRef;
 import dev.kmp.model.Batch;
+import dev.kmp.model.HistogramSeries;
 import dev.kmp.model.LabelNameSets;
 import dev.kmp.model.Labels;
 import dev.kmp.model.MetricFamily;
@@ -279,9 +280,10 @@ public final class K8sAttributesProcessor implements Processor {
         if (enriched.epoch == mappingEpoch.get()) {
             enrichedByTarget.put(batch.target(), enriched);
         }
-        Batch result = changed ? batch.withFamilies(out) : batch;
-        latency.observe(result);
-        return result;
+        if (work.latencyTotals != null) {
+            latency.observe(batch.target(), batch.timestampMillis(), work.latencyTotals);
+        }
+        return changed ? batch.withFamilies(out) : batch;
     }
 
     /** For /status: how Kong's names resolved (at most 500, by name) and the latency per object. */
@@ -373,6 +375,12 @@ public final class K8sAttributesProcessor implements Processor {
         Suffix lastTargetSuffix;
         int shift; // of the family being enriched, see previousAt
         int newUntil; // positions before it that insertedAt found new
+        // Per resolved object, the sum and count of its kong_upstream_latency_ms series (for
+        // /status, see ObjectLatencyHistory); null while the batch had no such family.
+        Map<ObjectRef, double[]> latencyTotals;
+        boolean latencyFamily; // the family being enriched is kong_upstream_latency_ms
+        private ObjectRef lastLatencyObject;
+        private double[] lastLatencyTotals;
 
         BatchWork(Suffix dataplane, EnrichedLabels enriched, long endpoints) {
             this.dataplane = dataplane;
@@ -457,6 +465,19 @@ public final class K8sAttributesProcessor implements Processor {
             return false;
         }
 
+        /** Adds a series of kong_upstream_latency_ms to its object's totals (consecutive series mostly share one). */
+        void addLatency(ObjectRef object, Series s) {
+            if (!(s instanceof HistogramSeries h) || !h.hasSum() || !h.hasCount()) {
+                return;
+            }
+            if (object != lastLatencyObject) {
+                lastLatencyTotals = latencyTotals.computeIfAbsent(object, o -> new double[2]);
+                lastLatencyObject = object;
+            }
+            lastLatencyTotals[0] += h.sum();
+            lastLatencyTotals[1] += h.count();
+        }
+
         Resolution resolve(String kongService) {
             if (kongService != lastName) { // label values are interned by the parser
                 lastResolution = resolver.resolve(kongService);
@@ -538,6 +559,10 @@ public final class K8sAttributesProcessor implements Processor {
             return f; // Kong writes one label set per family: no service label on the first, none at all
         }
         int n = series.size();
+        work.latencyFamily = !targets && f.name().equals(ObjectLatencyHistory.FAMILY);
+        if (work.latencyFamily && work.latencyTotals == null) {
+            work.latencyTotals = new HashMap<>();
+        }
         Positions before = work.enriched.before(f.name());
         Positions now = targets ? work.enriched.start(f.name(), n) : work.enriched.startServices(f.name(), n);
         work.shift = 0;
@@ -572,6 +597,8 @@ public final class K8sAttributesProcessor implements Processor {
             if (config.dropUnresolved()) {
                 return null;
             }
+        } else if (work.latencyFamily) {
+            work.addLatency(r.object(), series.get(i));
         }
         Labels enriched = work.previousAt(before, i, labels);
         if (enriched == null) {

@@ -1,9 +1,6 @@
 package dev.kmp.processor.k8s;
 
-import dev.kmp.model.Batch;
-import dev.kmp.model.HistogramSeries;
-import dev.kmp.model.MetricFamily;
-import dev.kmp.model.Series;
+import dev.kmp.kubernetes.ObjectRef;
 import dev.kmp.model.TargetId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,20 +11,19 @@ import java.util.TreeMap;
 
 /**
  * For /status: the average upstream latency per resolved Kubernetes object over the last minutes,
- * in fixed time buckets. Fed with enriched batches; reads only each {@code kong_upstream_latency_ms}
- * series' sum and count (never buckets or other families), so its cost is per series, not per sample.
- * Kong's sums and counts are cumulative: each (target, object) keeps its last totals and the bucket
- * receives the difference; a total that went down (Kong restarted) only resets the baseline.
- * Bounded: {@code buckets} per object, {@code maxObjects} objects (newer ones are not charted).
+ * in fixed time buckets. The processor hands over, per batch, the sum and count of each object's
+ * {@code kong_upstream_latency_ms} series added up while it enriches them (see
+ * {@link K8sAttributesProcessor}): nothing here reads labels or builds a string per series, and
+ * the per-batch work is per object. Kong's sums and counts are cumulative: each (target, object)
+ * keeps its last totals and the bucket receives the difference; a total that went down (Kong
+ * restarted) only resets the baseline. Bounded: {@code buckets} per object, {@code maxObjects}
+ * objects (newer ones are not charted).
  */
 final class ObjectLatencyHistory {
     static final String FAMILY = "kong_upstream_latency_ms";
 
     /** One point of the chart: the bucket's start and its average in ms (NaN when no request ended in it). */
     record Point(long startMillis, double averageMs) {
-    }
-
-    private record Totals(double sum, double count) {
     }
 
     private static final class Ring {
@@ -45,8 +41,9 @@ final class ObjectLatencyHistory {
     private final long bucketMillis;
     private final int buckets;
     private final int maxObjects;
-    private final Map<String, Ring> rings = new HashMap<>();
-    private final Map<TargetId, Map<String, Totals>> lastTotals = new HashMap<>();
+    private final Map<ObjectRef, Ring> rings = new HashMap<>();
+    /** Per target, each object's totals ({sum, count}) in its latest batch. */
+    private final Map<TargetId, Map<ObjectRef, double[]>> lastTotals = new HashMap<>();
 
     ObjectLatencyHistory(long bucketMillis, int buckets, int maxObjects) {
         this.bucketMillis = bucketMillis;
@@ -54,44 +51,20 @@ final class ObjectLatencyHistory {
         this.maxObjects = maxObjects;
     }
 
-    /** Adds one enriched batch. */
-    synchronized void observe(Batch batch) {
-        if (batch.failed()) {
-            return;
-        }
-        Map<String, double[]> now = null;
-        for (MetricFamily f : batch.families()) {
-            if (!f.name().equals(FAMILY)) {
-                continue;
-            }
-            now = new HashMap<>();
-            for (Series s : f.series()) {
-                if (s instanceof HistogramSeries h && h.hasSum() && h.hasCount()) {
-                    String kind = h.labels().get("kubernetes_kind");
-                    if (kind == null) {
-                        continue; // unresolved: no object to chart it under
-                    }
-                    String key = kind + " " + h.labels().get("kubernetes_namespace") + "/" + h.labels().get("kubernetes_name");
-                    double[] t = now.computeIfAbsent(key, k -> new double[2]);
-                    t[0] += h.sum();
-                    t[1] += h.count();
-                }
-            }
-        }
-        if (now == null) {
-            return;
-        }
-        if (lastTotals.size() > maxObjects && !lastTotals.containsKey(batch.target())) {
+    /**
+     * Adds one batch of a target that had the family: {@code totals} holds, per object, the sum
+     * and count of its series added up ({sum, count}); kept as the baseline of the next batch.
+     */
+    synchronized void observe(TargetId target, long timestampMillis, Map<ObjectRef, double[]> totals) {
+        if (lastTotals.size() > maxObjects && !lastTotals.containsKey(target)) {
             lastTotals.clear(); // targets churned (pods replaced): start the baselines over
         }
-        Map<String, Totals> previous = lastTotals.computeIfAbsent(batch.target(), t -> new HashMap<>());
-        long slot = Math.floorDiv(batch.timestampMillis(), bucketMillis);
-        Map<String, Totals> next = new HashMap<>();
-        for (Map.Entry<String, double[]> e : now.entrySet()) {
-            Totals cur = new Totals(e.getValue()[0], e.getValue()[1]);
-            next.put(e.getKey(), cur);
-            Totals before = previous.get(e.getKey());
-            if (before == null || cur.count() < before.count() || cur.sum() < before.sum()) {
+        Map<ObjectRef, double[]> previous = lastTotals.getOrDefault(target, Map.of());
+        long slot = Math.floorDiv(timestampMillis, bucketMillis);
+        for (Map.Entry<ObjectRef, double[]> e : totals.entrySet()) {
+            double[] cur = e.getValue();
+            double[] before = previous.get(e.getKey());
+            if (before == null || cur[1] < before[1] || cur[0] < before[0]) {
                 continue;
             }
             Ring ring = rings.get(e.getKey());
@@ -108,10 +81,10 @@ final class ObjectLatencyHistory {
                 ring.sum[i] = 0;
                 ring.count[i] = 0;
             }
-            ring.sum[i] += cur.sum() - before.sum();
-            ring.count[i] += cur.count() - before.count();
+            ring.sum[i] += cur[0] - before[0];
+            ring.count[i] += cur[1] - before[1];
         }
-        lastTotals.put(batch.target(), next);
+        lastTotals.put(target, totals);
     }
 
     /** Forgets a target that is gone (its baselines; the charted past stays until it ages out). */
@@ -123,7 +96,7 @@ final class ObjectLatencyHistory {
     synchronized Map<String, List<Point>> series(long nowMillis) {
         long newest = Math.floorDiv(nowMillis, bucketMillis);
         Map<String, List<Point>> out = new TreeMap<>();
-        for (Map.Entry<String, Ring> e : rings.entrySet()) {
+        for (Map.Entry<ObjectRef, Ring> e : rings.entrySet()) {
             Ring r = e.getValue();
             List<Point> points = new ArrayList<>(buckets);
             boolean any = false;
@@ -134,7 +107,8 @@ final class ObjectLatencyHistory {
                 points.add(new Point(slot * bucketMillis, current ? r.sum[i] / r.count[i] : Double.NaN));
             }
             if (any) {
-                out.put(e.getKey(), points);
+                ObjectRef o = e.getKey();
+                out.put(o.kind() + " " + o.namespace() + "/" + o.name(), points);
             }
         }
         return out;

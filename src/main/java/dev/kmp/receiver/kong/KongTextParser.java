@@ -476,30 +476,23 @@ public final class KongTextParser {
     private Labels labels(byte[] b, int skip) throws ParseException {
         Labels labels = labelSets.find(b, pairs, skip);
         if (labels == null) {
-            checkDistinctNames(b);
             labels = labelSets.add(b, pairs, skip);
+            if (labels == null) {
+                throw duplicateName(b);
+            }
         }
         return labels;
     }
 
-    private void checkDistinctNames(byte[] b) throws ParseException {
-        int n = pairs.count();
-        if (n <= 16) {
-            for (int i = 1; i < n; i++) {
-                for (int j = 0; j < i; j++) {
-                    if (Arrays.equals(b, pairs.nameFrom(i), pairs.nameTo(i), b, pairs.nameFrom(j), pairs.nameTo(j))) {
-                        throw duplicateLabel(b, i);
-                    }
-                }
-            }
-            return;
-        }
+    /** The error for the first pair whose name an earlier pair of the line has (rare: not on the hot path). */
+    private ParseException duplicateName(byte[] b) {
         Set<String> seen = new HashSet<>();
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < pairs.count(); i++) {
             if (!seen.add(text(b, pairs.nameFrom(i), pairs.nameTo(i)))) {
-                throw duplicateLabel(b, i);
+                return duplicateLabel(b, i);
             }
         }
+        throw new IllegalStateException("the label set cache saw a name twice where the line has none");
     }
 
     private ParseException duplicateLabel(byte[] b, int i) {

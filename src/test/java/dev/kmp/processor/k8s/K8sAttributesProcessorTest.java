@@ -12,6 +12,8 @@ import dev.kmp.kubernetes.MockApi;
 import dev.kmp.kubernetes.ObjectRef;
 import dev.kmp.kubernetes.ServiceTagDirectory;
 import dev.kmp.model.Batch;
+import dev.kmp.model.BucketBounds;
+import dev.kmp.model.HistogramSeries;
 import dev.kmp.model.Labels;
 import dev.kmp.model.MetricFamily;
 import dev.kmp.model.Series;
@@ -358,6 +360,35 @@ class K8sAttributesProcessorTest {
         assertEquals(maps, p.identityMapsBuilt(), "no identity map for a series in place of another");
         assertEquals("other", fourth.families().get(0).series().get(5).labels().get("route"));
         assertSame(before.get("s6"), fourth.families().get(0).series().get(6).labels());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void statusChartsTheUpstreamLatencyOfEachResolvedObjectFromItsSeriesTotals() throws Exception {
+        ClusterCache cache = cluster("/kong/kong-multibackend-services.json");
+        K8sAttributesProcessor p = processorTaggingA(cache, "keep");
+        BucketBounds bounds = new BucketBounds(new double[] {25, Double.POSITIVE_INFINITY}, new String[] {"25", "+Inf"});
+        long now = System.currentTimeMillis();
+        for (int scrape = 0; scrape < 2; scrape++) {
+            List<Series> latency = new java.util.ArrayList<>();
+            // Two routes of Kong service "a" (one object), and one that resolves to nothing.
+            for (String route : List.of("r1", "r2")) {
+                double count = 100 + 10 * scrape;
+                latency.add(HistogramSeries.of(Labels.of("service", "a", "route", route, "dataplane_url", URL), bounds,
+                        new double[] {count, count}, count, 1000 + 200 * scrape));
+            }
+            latency.add(HistogramSeries.of(Labels.of("service", "nowhere", "route", "r3", "dataplane_url", URL), bounds,
+                    new double[] {5, 5}, 5 + scrape, 50 + 50 * scrape));
+            p.process(Batch.success(new TargetId("kong", URL), POD, now - 1000 + scrape,
+                    List.of(new MetricFamily(ObjectLatencyHistory.FAMILY, dev.kmp.model.MetricType.HISTOGRAM, "", latency))));
+        }
+
+        Map<String, Object> chart = (Map<String, Object>) p.status().get("latency_ms");
+        assertEquals(List.of("Service ns/svc-a"), List.copyOf(chart.keySet()), "one object; the unresolved series not charted");
+        List<List<Object>> points = (List<List<Object>>) ((Map<String, Object>) chart.get("Service ns/svc-a")).get("points");
+        // Second scrape minus the first, both routes added up: 400 ms over 20 requests (in the
+        // bucket of a second ago, the latest or, across a bucket's edge, the one before it).
+        assertEquals(List.of(20.0), points.stream().map(pt -> pt.get(1)).filter(java.util.Objects::nonNull).toList());
     }
 
     @Test

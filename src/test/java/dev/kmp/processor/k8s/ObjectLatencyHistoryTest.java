@@ -3,35 +3,30 @@ package dev.kmp.processor.k8s;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kmp.model.Batch;
-import dev.kmp.model.BucketBounds;
-import dev.kmp.model.HistogramSeries;
-import dev.kmp.model.Labels;
-import dev.kmp.model.MetricFamily;
-import dev.kmp.model.MetricType;
+import dev.kmp.kubernetes.ObjectRef;
 import dev.kmp.model.TargetId;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ObjectLatencyHistoryTest {
     static final TargetId POD = new TargetId("kong", "http://10.0.0.1:8100/metrics");
 
-    static Batch batch(long t, double sum, double count, String service) {
-        Labels l = service == null ? Labels.of("kong_service", "x.y.80")
-                : Labels.of("kubernetes_kind", "Service", "kubernetes_name", service, "kubernetes_namespace", "shop");
-        HistogramSeries h = HistogramSeries.of(l, new BucketBounds(new double[] {25, Double.POSITIVE_INFINITY}, new String[] {"25", "+Inf"}),
-                new double[] {count, count}, count, sum);
-        return Batch.success(POD, Labels.EMPTY, t, List.of(new MetricFamily(ObjectLatencyHistory.FAMILY, MetricType.HISTOGRAM, "", List.of(h))));
+    /** What the processor hands over for one batch: object a..z in namespace shop with these totals; none when null. */
+    static void observe(ObjectLatencyHistory h, long t, double sum, double count, String service) {
+        h.observe(POD, t, service == null ? new HashMap<>()
+                : new HashMap<>(Map.of(ObjectRef.service("shop", service), new double[] {sum, count})));
     }
 
     @Test
     void averagesTheDifferenceOfCumulativeTotalsPerBucket() {
         ObjectLatencyHistory h = new ObjectLatencyHistory(10_000, 3, 10);
-        h.observe(batch(100_000, 1000, 100, "a"));     // baseline only
-        h.observe(batch(101_000, 1400, 110, "a"));     // +400 ms over 10 requests
-        h.observe(batch(105_000, 1700, 120, "a"));     // +300 / 10, same bucket -> 700 / 20
-        h.observe(batch(111_000, 2700, 130, "a"));     // next bucket: 1000 / 10
-        h.observe(batch(111_500, 2700, 130, null));    // unresolved series are not charted
+        observe(h, 100_000, 1000, 100, "a");     // baseline only
+        observe(h, 101_000, 1400, 110, "a");     // +400 ms over 10 requests
+        observe(h, 105_000, 1700, 120, "a");     // +300 / 10, same bucket -> 700 / 20
+        observe(h, 111_000, 2700, 130, "a");     // next bucket: 1000 / 10
+        observe(h, 111_500, 2700, 130, null);    // no resolved object: nothing charted, baselines gone
         List<ObjectLatencyHistory.Point> p = h.series(115_000).get("Service shop/a");
         assertEquals(3, p.size());
         assertTrue(Double.isNaN(p.get(0).averageMs()), "no data 20 s ago");
@@ -44,10 +39,10 @@ class ObjectLatencyHistoryTest {
     @Test
     void aKongRestartResetsTheBaselineAndOldBucketsAgeOut() {
         ObjectLatencyHistory h = new ObjectLatencyHistory(10_000, 3, 10);
-        h.observe(batch(100_000, 1000, 100, "a"));
-        h.observe(batch(101_000, 50, 5, "a"));         // counters went down: new baseline, no point
+        observe(h, 100_000, 1000, 100, "a");
+        observe(h, 101_000, 50, 5, "a");         // counters went down: new baseline, no point
         assertTrue(h.series(101_000).isEmpty());
-        h.observe(batch(102_000, 90, 7, "a"));
+        observe(h, 102_000, 90, 7, "a");
         assertEquals(20.0, h.series(102_000).get("Service shop/a").get(2).averageMs(), 1e-9);
         assertTrue(h.series(200_000).isEmpty(), "nothing left after the window");
     }
@@ -56,8 +51,8 @@ class ObjectLatencyHistoryTest {
     void boundedNumberOfObjects() {
         ObjectLatencyHistory h = new ObjectLatencyHistory(10_000, 3, 2);
         for (String s : List.of("a", "b", "c")) {
-            h.observe(batch(100_000, 10, 1, s));
-            h.observe(batch(101_000, 20, 2, s));
+            observe(h, 100_000, 10, 1, s);
+            observe(h, 101_000, 20, 2, s);
         }
         assertEquals(2, h.series(101_000).size());
     }

@@ -30,6 +30,8 @@ class KongTextParserErrorTest {
             m{a:b="c"} 1                              | 1    | 4      | expected '=' after label name
             m{a="x\\ty"} 1                            | 1    | 7      | invalid escape in label value (only \\\\, \\" and \\n are allowed)
             m{a="1",b="2",a="3"} 1                    | 1    | 15     | duplicate label name 'a'
+            m{a="1",b="2"} 1\\nm{a="1",b="3"} 1\\nm{a="1",a="2"} 1 | 3 | 9 | duplicate label name 'a'
+            `# TYPE h histogram\\nh_bucket{a="1",le="1"} 1\\nh_bucket{a="2",le="1",le="2"} 2` | 3 | 23 | duplicate label name 'le'
             m{a="1"} one                              | 1    | 10     | invalid value 'one'
             m 1.2.3                                   | 1    | 3      | invalid value '1.2.3'
             m 1e                                      | 1    | 3      | invalid value '1e'
