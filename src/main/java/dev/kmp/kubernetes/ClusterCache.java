@@ -326,6 +326,11 @@ public final class ClusterCache implements AutoCloseable {
         return endpointAddresses.find(ip, port);
     }
 
+    /** How many distinct endpoint addresses the cached slices hold (what a map of upstream targets may grow to). */
+    public int endpointAddressCount() {
+        return endpointAddresses.size();
+    }
+
     /** A Kong upstream target mapped to its Pod (may be null) and Service (may be null). */
     public record TargetEndpoint(String pod, String namespace, String service) {
     }

@@ -33,6 +33,11 @@ final class EndpointAddresses {
     /** Writers only: the addresses each slice ("namespace/name") put in, to take them out again. */
     private final Map<String, List<String>> addressesBySlice = new HashMap<>();
 
+    /** How many distinct addresses the slices hold. */
+    int size() {
+        return byAddress.size();
+    }
+
     /** Adds a slice, or replaces what an earlier version of it put in. */
     synchronized void put(EndpointSlice slice) {
         String key = keyOf(slice);
