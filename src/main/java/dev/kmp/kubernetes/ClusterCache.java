@@ -261,6 +261,19 @@ public final class ClusterCache implements AutoCloseable {
         return true;
     }
 
+    /** Whether every informer has its watch open: after the first sync, false only while one re-lists or reconnects. */
+    public boolean watching() {
+        if (!started) {
+            return false;
+        }
+        for (ScopedInformers<?> s : all) {
+            if (!s.watching()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Waits up to {@code timeout} for every informer's first list; true when synced. */
     public boolean awaitSynced(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

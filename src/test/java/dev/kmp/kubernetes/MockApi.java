@@ -44,16 +44,13 @@ public final class MockApi implements AutoCloseable {
     }
 
     /**
-     * Returns once a change reaches the cache (a Service made in namespace default): destroyed
-     * while a cache's watches were still being opened, the mock server waited for them past its
-     * shutdown timeout, so a test that is done right after the first sync calls this before closing.
+     * Returns once every informer of the cache has its watch open: destroyed while a cache's
+     * watches were still being opened, the mock server waited for them past its shutdown timeout
+     * ("Unable to close MockWebServer / Vertx"), so a test that is done right after the first sync
+     * calls this before closing.
      */
     public void awaitWatching(ClusterCache cache) {
-        long before = cache.routingGeneration();
-        client.services().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
-                .withNewMetadata().withName("kmp-watched-" + before).endMetadata()
-                .withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).create();
-        await("a new Service to reach the cache", () -> cache.routingGeneration() > before);
+        await("every informer watching", cache::watching);
     }
 
     /** Closed after the server is destroyed. */
