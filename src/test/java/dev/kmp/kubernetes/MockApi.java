@@ -76,7 +76,15 @@ public final class MockApi implements AutoCloseable {
 
     @Override
     public void close() {
-        server.destroy();
+        try {
+            server.destroy();
+        } catch (IllegalStateException e) {
+            // "Unable to close MockWebServer/Vertx": the mock's own shutdown timed out (10 s) with
+            // watches open, now and then on a loaded machine even after awaitWatching. Its port and
+            // threads go with the test JVM; what the test checked stands.
+            System.getLogger(MockApi.class.getName()).log(System.Logger.Level.WARNING,
+                    "the mock API server did not shut down in time: " + e.getMessage());
+        }
         for (AutoCloseable c : closeAfterServer.reversed()) {
             try {
                 c.close();
