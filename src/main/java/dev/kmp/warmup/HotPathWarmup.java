@@ -216,8 +216,9 @@ public final class HotPathWarmup {
      * machine drifting).
      */
     private record Workload(byte[] payload, ServiceTagDirectory tags, int churnAt, byte code) {
-        Workload(byte[] payload, ServiceTagDirectory tags) {
-            this(payload, tags, lastDigitOfFirstStatusCode(payload), payload[lastDigitOfFirstStatusCode(payload)]);
+        static Workload of(byte[] payload, ServiceTagDirectory tags) {
+            int at = lastDigitOfFirstStatusCode(payload);
+            return new Workload(payload, tags, at, payload[at]);
         }
 
         /** Changes the status code (or puts it back); the loopback server sends the array as it is at each request. */
@@ -272,7 +273,7 @@ public final class HotPathWarmup {
                     : generated.renamed(names, targets);
             ServiceTagDirectory tags = new ServiceTagDirectory();
             tags.publish("warmup", tagged);
-            return new Workload(HotPathWarmup.generate(generator), tags);
+            return Workload.of(HotPathWarmup.generate(generator), tags);
         }
     }
 
