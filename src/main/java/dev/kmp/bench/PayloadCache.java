@@ -84,49 +84,6 @@ final class PayloadCache {
         return sample ? n + 1 : n;
     }
 
-    /**
-     * Where the status code of the first {@code kong_http_requests_total} line ends: changing that
-     * digit in place is the churn Kong's own series see most (a route answers with a code it had
-     * not answered with), one series gone and one new, with the payload's length unchanged.
-     */
-    static int lastDigitOfFirstStatusCode(ByteBuffer body) {
-        int line = indexOf(body, "\nkong_http_requests_total{", 0);
-        int code = line < 0 ? -1 : indexOf(body, "code=\"", line);
-        int end = code < 0 ? -1 : indexOf(body, "\"", code + 6);
-        if (end <= code + 6 || !Character.isDigit(body.get(end - 1))) {
-            throw new IllegalStateException("the payload has no kong_http_requests_total line with a status code");
-        }
-        return end - 1;
-    }
-
-    /**
-     * Where the first {@code kong_http_requests_total} sample line starts: a '#' written there makes
-     * it a comment, so the series is gone and every series after it moves up one step, with the
-     * payload's length unchanged (and it comes back when the byte is restored). It follows the
-     * family's TYPE line, so the comment starts no extra run of lines.
-     */
-    static int firstRequestsLine(ByteBuffer body) {
-        int line = indexOf(body, "\nkong_http_requests_total{", 0);
-        if (line < 0) {
-            throw new IllegalStateException("the payload has no kong_http_requests_total line");
-        }
-        return line + 1;
-    }
-
-    private static int indexOf(ByteBuffer body, String text, int from) {
-        byte[] t = text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        for (int i = Math.max(from, body.position()); i + t.length <= body.limit(); i++) {
-            int k = 0;
-            while (k < t.length && body.get(i + k) == t[k]) {
-                k++;
-            }
-            if (k == t.length) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     /** Reads a buffer from its position without moving it. */
     static InputStream stream(ByteBuffer body) {
         ByteBuffer view = body.duplicate();

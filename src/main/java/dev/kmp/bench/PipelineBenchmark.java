@@ -1,5 +1,6 @@
 package dev.kmp.bench;
 
+import dev.kmp.demo.KongPayloadEdits;
 import dev.kmp.exporter.prometheus.PrometheusExporter;
 import dev.kmp.exporter.prometheus.PrometheusExporterConfig;
 import dev.kmp.model.Batch;
@@ -222,7 +223,7 @@ public final class PipelineBenchmark {
         // scrapes), then changes back, twice. The first change is the first scrape whose series
         // are not the previous scrape's in the same order: the parser builds its table of label
         // sets then (a first scrape and steady ones never need it), so it is reported on its own.
-        int codeDigit = PayloadCache.lastDigitOfFirstStatusCode(body);
+        int codeDigit = KongPayloadEdits.lastDigitOfFirstStatusCode(body);
         byte code = body.get(codeDigit);
         double[] afterKong = new double[4];
         double[] afterKongProcess = new double[afterKong.length];
@@ -238,7 +239,7 @@ public final class PipelineBenchmark {
         // A series that goes (or comes back) early in the payload moves every series after it by
         // one step: what the parser guesses from the previous scrape's order, and what the
         // processor finds by position, no longer line up for the rest of the scrape.
-        int requestsLine = PayloadCache.firstRequestsLine(body);
+        int requestsLine = KongPayloadEdits.firstRequestsLine(body);
         byte lineStart = body.get(requestsLine);
         double[] afterShift = new double[4];
         double[] afterShiftProcess = new double[afterShift.length];

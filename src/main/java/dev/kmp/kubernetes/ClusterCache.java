@@ -250,28 +250,12 @@ public final class ClusterCache implements AutoCloseable {
     }
 
     public boolean hasSynced() {
-        if (!started) {
-            return false;
-        }
-        for (ScopedInformers<?> s : all) {
-            if (!s.hasSynced()) {
-                return false;
-            }
-        }
-        return true;
+        return started && all.stream().allMatch(ScopedInformers::hasSynced);
     }
 
     /** Whether every informer has its watch open: after the first sync, false only while one re-lists or reconnects. */
     public boolean watching() {
-        if (!started) {
-            return false;
-        }
-        for (ScopedInformers<?> s : all) {
-            if (!s.watching()) {
-                return false;
-            }
-        }
-        return true;
+        return started && all.stream().allMatch(ScopedInformers::watching);
     }
 
     /** Waits up to {@code timeout} for every informer's first list; true when synced. */

@@ -2,6 +2,7 @@ package dev.kmp.warmup;
 
 import dev.kmp.demo.GeneratedCluster;
 import dev.kmp.demo.GeneratorOptions;
+import dev.kmp.demo.KongPayloadEdits;
 import dev.kmp.demo.KongPayloadGenerator;
 import dev.kmp.exporter.prometheus.PrometheusExporter;
 import dev.kmp.exporter.prometheus.PrometheusExporterConfig;
@@ -217,24 +218,13 @@ public final class HotPathWarmup {
      */
     private record Workload(byte[] payload, ServiceTagDirectory tags, int churnAt, byte code) {
         static Workload of(byte[] payload, ServiceTagDirectory tags) {
-            int at = lastDigitOfFirstStatusCode(payload);
+            int at = KongPayloadEdits.lastDigitOfFirstStatusCode(ByteBuffer.wrap(payload));
             return new Workload(payload, tags, at, payload[at]);
         }
 
         /** Changes the status code (or puts it back); the loopback server sends the array as it is at each request. */
         void churn(boolean changed) {
             payload[churnAt] = changed ? (byte) (code == '9' ? '8' : code + 1) : code;
-        }
-
-        private static int lastDigitOfFirstStatusCode(byte[] payload) {
-            String text = new String(payload, java.nio.charset.StandardCharsets.ISO_8859_1);
-            int line = text.indexOf("\nkong_http_requests_total{");
-            int code = line < 0 ? -1 : text.indexOf("code=\"", line);
-            int end = code < 0 ? -1 : text.indexOf('"', code + 6);
-            if (end <= code + 6 || !Character.isDigit(text.charAt(end - 1))) {
-                throw new IllegalStateException("the warm-up's payload has no kong_http_requests_total line with a status code");
-            }
-            return end - 1;
         }
 
         /**

@@ -369,10 +369,9 @@ public final class K8sAttributesProcessor implements Processor {
         // Addresses the slice changes since the previous batch touched; null: unknown, any may have moved.
         final Set<String> movedAddresses;
         // Per batch: the suffix carries this batch's data-plane labels, which differ between Kong pods.
-        // Made at the first target that needs one, sized for the family's (a target's first batch
-        // makes one per target: growing a map to 16k of them cost ~1 ms at 5000 Kong services).
-        Map<String, Suffix> targetSuffixes;
-        int targetSeries; // in the target health family being enriched
+        // Sized when the target health family starts (a target's first batch makes one per target:
+        // growing a map to 16k of them cost ~1 ms at 5000 Kong services; empty, it has no table).
+        Map<String, Suffix> targetSuffixes = Map.of();
         final Map<Resolution, Suffix> suffixes = new IdentityHashMap<>();
         final Map<Resolution, String> namesOf = new IdentityHashMap<>(); // the Kong service each was made for
         final long[] unresolved = new long[3];
@@ -405,9 +404,6 @@ public final class K8sAttributesProcessor implements Processor {
         Suffix targetSuffix(String target) {
             if (target == lastTarget) { // a target's states come one after the other; values are interned
                 return lastTargetSuffix;
-            }
-            if (targetSuffixes == null) {
-                targetSuffixes = HashMap.newHashMap(Math.max(16, targetSeries / 4)); // Kong writes 4 states per target
             }
             Suffix s = targetSuffixes.get(target);
             if (s == null) {
@@ -570,7 +566,9 @@ public final class K8sAttributesProcessor implements Processor {
         }
         int n = series.size();
         work.latencyFamily = !targets && f.name().equals(ObjectLatencyHistory.FAMILY);
-        work.targetSeries = targets ? n : 0;
+        if (targets) {
+            work.targetSuffixes = HashMap.newHashMap(Math.max(16, n / 4)); // Kong writes 4 states per target
+        }
         if (work.latencyFamily && work.latencyTotals == null) {
             work.latencyTotals = new HashMap<>();
         }

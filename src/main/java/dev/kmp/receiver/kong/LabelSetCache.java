@@ -59,13 +59,7 @@ final class LabelSetCache extends GenerationalTable {
     private final LabelNameSets nameSets = new LabelNameSets(4096);
     private Labels extraLabels = Labels.EMPTY;
     private String[] names = new String[16]; // add() writes a new set's names here (Kong's, without the extra labels)
-    // The shape of the latest new sets (see checkShape): Kong's names, checked distinct, whether a
-    // pair was skipped, the names array the sets share and where the extra labels' values go.
-    private String[] checkedNames = new String[16];
-    private int checkedCount = -1;
-    private boolean checkedSkip;
-    private String[] shapeNames;
-    private int[] shapeExtraAt;
+    private Shape shape; // of the latest new sets (see checkShape); null: none checked this scrape
     // The key of the current line, assembled from the block's bytes around the cut-out le pair.
     private byte[] key = new byte[256];
     // The keys of the sets, end to end in chunks (see placeKey), and the sets placed in the current one.
@@ -115,7 +109,7 @@ final class LabelSetCache extends GenerationalTable {
     void useExtraLabels(Labels extra) {
         if (!extra.equals(extraLabels)) {
             extraLabels = extra;
-            checkedCount = -1; // a shape's names array holds the extra labels
+            shape = null; // a shape's names array holds the extra labels
             clear();
             indexed = false;
             startChunk(0);
@@ -256,10 +250,10 @@ final class LabelSetCache extends GenerationalTable {
                 k++;
             }
         }
-        if (!sameShapeAsChecked(n, skip) && !checkShape(n, b, pairs, skip)) {
+        if ((shape == null || !shape.isOf(names, n, skip)) && !checkShape(n, b, pairs, skip)) {
             return null;
         }
-        String[] values = new String[shapeNames.length];
+        String[] values = new String[shape.names().length];
         k = 0;
         for (int i = 0; i < pairs.count(); i++) {
             if (i != skip) {
@@ -267,10 +261,10 @@ final class LabelSetCache extends GenerationalTable {
                 k++;
             }
         }
-        for (int e = 0; e < shapeExtraAt.length; e++) {
-            values[shapeExtraAt[e]] = extraLabels.value(e);
+        for (int e = 0; e < shape.extraAt().length; e++) {
+            values[shape.extraAt()[e]] = extraLabels.value(e);
         }
-        LabelSet added = new LabelSet(keyLength, Labels.ofArrays(shapeNames, values));
+        LabelSet added = new LabelSet(keyLength, Labels.ofArrays(shape.names(), values));
         placeKey(added, key, 0);
         if (indexed) {
             add(added, keyHash);
@@ -280,29 +274,34 @@ final class LabelSetCache extends GenerationalTable {
     }
 
     /**
-     * Whether the first {@code n} of {@link #names} are the checked shape's, by identity: new sets
-     * come in runs of one family's names, which are the interner's instances (equal names, one
-     * instance). The skipped pair is always the bucket's {@code le}, never among the names.
+     * The names of a run of new sets: Kong's ({@code kongNames}, checked to be distinct), whether a
+     * pair (the bucket's {@code le}) was skipped, the names array every set of the run shares (the
+     * extra labels merged in) and where the extra labels' values go in it.
      */
-    private boolean sameShapeAsChecked(int n, int skip) {
-        if (n != checkedCount || (skip >= 0) != checkedSkip) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            if (names[i] != checkedNames[i]) {
+    private record Shape(String[] kongNames, boolean skipped, String[] names, int[] extraAt) {
+        /**
+         * Whether the first {@code n} of {@code names} are this shape's, by identity: they are the
+         * interner's instances (equal names, one instance). The skipped pair is always the
+         * bucket's {@code le}, never among the names.
+         */
+        boolean isOf(String[] names, int n, int skip) {
+            if (n != kongNames.length || (skip >= 0) != skipped) {
                 return false;
             }
+            for (int i = 0; i < n; i++) {
+                if (names[i] != kongNames[i]) {
+                    return false;
+                }
+            }
+            return true;
         }
-        return true;
     }
 
     /**
      * Checks a new shape: whether the first {@code n} of {@link #names} and the skipped pair's name
-     * are all different; if so, it becomes the checked shape, with its names array (the extra
-     * labels merged in, one array for every set of the shape) and where the extra labels' values
-     * go. Once per shape, not per set: checking each new set's pairs against each other, merging
-     * the extra labels and comparing the names with the latest set's cost a target's first scrape
-     * a few percent at 5000 Kong services.
+     * are all different; if so, it becomes {@link #shape}. Once per shape, not per set: checking
+     * each new set's pairs against each other, merging the extra labels and comparing the names
+     * with the latest set's cost a target's first scrape a few percent at 5000 Kong services.
      */
     private boolean checkShape(int n, byte[] b, LabelPairs pairs, int skip) {
         for (int i = 0; i < n; i++) {
@@ -315,12 +314,6 @@ final class LabelSetCache extends GenerationalTable {
                 }
             }
         }
-        if (checkedNames.length < n) {
-            checkedNames = new String[Math.max(n, 2 * checkedNames.length)];
-        }
-        System.arraycopy(names, 0, checkedNames, 0, n);
-        checkedCount = n;
-        checkedSkip = skip >= 0;
         // A label Kong wrote under an extra label's name takes the extra's value in its place.
         String[] merged = Arrays.copyOf(names, n + extraLabels.size());
         int[] extraAt = new int[extraLabels.size()];
@@ -333,8 +326,8 @@ final class LabelSetCache extends GenerationalTable {
             }
             extraAt[e] = at;
         }
-        shapeNames = nameSets.share(size < merged.length ? Arrays.copyOf(merged, size) : merged);
-        shapeExtraAt = extraAt;
+        shape = new Shape(Arrays.copyOf(names, n), skip >= 0,
+                nameSets.share(size < merged.length ? Arrays.copyOf(merged, size) : merged), extraAt);
         return true;
     }
 
@@ -365,7 +358,7 @@ final class LabelSetCache extends GenerationalTable {
         // Interned strings of an earlier scrape may have been swept: start this one's runs afresh.
         Arrays.fill(lastParts, 0, lastPartCount, null);
         lastPartCount = 0;
-        checkedCount = -1;
+        shape = null;
         lookups = 0;
         matched = null;
         segmentsKept = 0;
