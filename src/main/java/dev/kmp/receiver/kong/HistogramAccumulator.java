@@ -1,5 +1,6 @@
 package dev.kmp.receiver.kong;
 
+import dev.kmp.model.BucketBounds;
 import dev.kmp.model.HistogramSeries;
 import dev.kmp.model.Labels;
 import dev.kmp.model.Series;
@@ -10,6 +11,14 @@ import java.util.Comparator;
  * Collects one histogram series across Kong's three blocks (all buckets, then all counts, then
  * all sums). Lives for one scrape: keeping a pool of them between scrapes would hold a few hundred
  * bytes per series in the heap for nothing but saving short-lived allocations.
+ *
+ * <p>The series of a family nearly all have the same buckets (at 1000 Kong services, 1756 of 1887
+ * latency series have all 14), so a series starts by following its family's layout (see
+ * {@link FamilyBuilder}): while its bounds are the layout's, in order, it keeps only its counts
+ * and ends with the layout itself. The first bucket that differs gives it bounds of its own,
+ * copied from the layout so far. Before, every series made two arrays of bounds and texts per
+ * scrape and looked its layout up at the end (7.6 MB a scrape at 5000 services, 12 MB of a
+ * target's first).
  */
 final class HistogramAccumulator {
     private static final int INSERTION_SORT_LIMIT = 64;
@@ -17,7 +26,8 @@ final class HistogramAccumulator {
     static final int DEFAULT_BUCKETS = 16;
 
     private final Labels labels;
-    private double[] upperBounds;
+    private BucketBounds following; // while non-null, the buckets so far are its first `size`
+    private double[] upperBounds; // own bounds and texts: null while following a layout
     private String[] texts;
     private double[] counts;
     private int size;
@@ -41,6 +51,18 @@ final class HistogramAccumulator {
         counts = new double[capacity];
     }
 
+    /** A series that starts by following {@code layout} (strictly increasing bounds). */
+    HistogramAccumulator(Labels labels, BucketBounds layout) {
+        this.labels = labels;
+        following = layout;
+        counts = new double[layout.size()];
+    }
+
+    /** Own bounds, sorted and without repeats, when the series ends: the family's next layout to follow; else null. */
+    BucketBounds ownLayout(BucketLayouts layouts) {
+        return following != null || needsSort || size == 0 ? null : layouts.layout(upperBounds, texts, size);
+    }
+
     int bucketCount() {
         return size;
     }
@@ -50,6 +72,16 @@ final class HistogramAccumulator {
     }
 
     void addBucket(double upperBound, String text, double cumulativeCount, long timestamp) {
+        if (following != null) {
+            if (size < following.size() && Double.compare(upperBound, following.upperBound(size)) == 0
+                    && text.equals(following.text(size))) {
+                counts[size] = cumulativeCount;
+                size++;
+                stamp(timestamp);
+                return;
+            }
+            stopFollowing(size + 1);
+        }
         if (size == upperBounds.length) {
             upperBounds = Arrays.copyOf(upperBounds, size * 2);
             texts = Arrays.copyOf(texts, size * 2);
@@ -63,6 +95,19 @@ final class HistogramAccumulator {
         counts[size] = cumulativeCount;
         size++;
         stamp(timestamp);
+    }
+
+    /** Takes bounds of its own: the layout's so far, with room for {@code capacity}. */
+    private void stopFollowing(int capacity) {
+        int n = Math.max(capacity, following.size());
+        upperBounds = new double[n];
+        texts = new String[n];
+        for (int i = 0; i < size; i++) {
+            upperBounds[i] = following.upperBound(i);
+            texts[i] = following.text(i);
+        }
+        counts = Arrays.copyOf(counts, n);
+        following = null;
     }
 
     /** Returns true when a count was already set (this one wins). */
@@ -121,10 +166,13 @@ final class HistogramAccumulator {
     }
 
     HistogramSeries finish(BucketLayouts layouts) {
+        if (following != null && size < following.size()) {
+            stopFollowing(size); // fewer buckets than the layout: the first ones of it, as a layout of their own
+        }
         // This accumulator ends here: an array of exactly the right size is handed over as it is.
         double[] finalCounts = size == counts.length ? counts : Arrays.copyOf(counts, size);
-        return new HistogramSeries(labels, layouts.layout(upperBounds, texts, size), finalCounts,
-                count, sum, present, timestampMillis);
+        BucketBounds bounds = following != null ? following : layouts.layout(upperBounds, texts, size);
+        return new HistogramSeries(labels, bounds, finalCounts, count, sum, present, timestampMillis);
     }
 
     private void insertionSort() {

@@ -133,7 +133,7 @@ public final class KongTextParser {
         previousSeriesCounts = seriesCounts;
         List<MetricFamily> result = new ArrayList<>(familiesInOrder.size());
         for (FamilyBuilder f : familiesInOrder) {
-            MetricFamily family = f.build(bucketLayouts);
+            MetricFamily family = f.build();
             duplicateSeries += f.duplicateBuckets();
             if (family != null) {
                 result.add(family);
@@ -222,7 +222,7 @@ public final class KongTextParser {
     private FamilyBuilder declare(String name) {
         FamilyBuilder family = families.get(name);
         if (family == null) {
-            family = new FamilyBuilder(name, previousSeriesCounts.getOrDefault(name, 0));
+            family = new FamilyBuilder(name, previousSeriesCounts.getOrDefault(name, 0), bucketLayouts);
             families.put(name, family);
             familiesInOrder.add(family);
         }

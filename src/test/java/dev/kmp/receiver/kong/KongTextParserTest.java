@@ -225,6 +225,60 @@ class KongTextParserTest {
     }
 
     @Test
+    void seriesFollowTheLayoutOfTheirFamilyAndLeaveItWhole() throws Exception {
+        // A series starts by following the layout with the most buckets that a series before it
+        // ended with (HistogramAccumulator): each way of leaving that layout must come out whole.
+        String[][] buckets = {
+            {"1", "2", "5", "+Inf"},             // no layout yet: the first one
+            {"1", "2", "5", "+Inf"},             // follows it to the end
+            {"1", "5", "+Inf"},                  // leaves it at a missing bound
+            {"1", "2"},                          // stops early: the first buckets of it
+            {"1", "2", "5", "10", "+Inf"},       // one more bound: its own, then the layout
+            {"1", "2", "5", "10", "+Inf"},       // follows the new layout
+            {"1.0", "2", "5", "10", "+Inf"},     // the same bound written otherwise keeps its text
+            {"2", "1", "5", "10", "+Inf"},       // out of order: sorted
+            {"1", "2", "2", "5", "10", "+Inf"},  // a repeated bound: the later line wins
+            {},                                  // count and sum only
+        };
+        StringBuilder text = new StringBuilder("# TYPE h histogram\n");
+        for (int s = 0; s < buckets.length; s++) {
+            for (int i = 0; i < buckets[s].length; i++) {
+                text.append("h_bucket{s=\"").append(s).append("\",le=\"").append(buckets[s][i]).append("\"} ")
+                        .append(10 * s + i).append('\n');
+            }
+        }
+        for (int s = 0; s < buckets.length; s++) {
+            text.append("h_count{s=\"").append(s).append("\"} ").append(s).append('\n');
+        }
+        String[][] expectedTexts = {
+            {"1", "2", "5", "+Inf"}, {"1", "2", "5", "+Inf"}, {"1", "5", "+Inf"}, {"1", "2"},
+            {"1", "2", "5", "10", "+Inf"}, {"1", "2", "5", "10", "+Inf"}, {"1.0", "2", "5", "10", "+Inf"},
+            {"1", "2", "5", "10", "+Inf"}, {"1", "2", "5", "10", "+Inf"}, {},
+        };
+        double[][] expectedCounts = {
+            {0, 1, 2, 3}, {10, 11, 12, 13}, {20, 21, 22}, {30, 31}, {40, 41, 42, 43, 44}, {50, 51, 52, 53, 54},
+            {60, 61, 62, 63, 64}, {71, 70, 72, 73, 74}, {80, 82, 83, 84, 85}, {},
+        };
+        for (int scrape = 0; scrape < 2; scrape++) {
+            ParseResult r = parse(text.toString());
+            assertEquals(1, r.duplicateSeries(), "scrape " + scrape);
+            for (int s = 0; s < buckets.length; s++) {
+                HistogramSeries h = histogram(r, 0, s);
+                String where = "scrape " + scrape + ", series " + s;
+                assertEquals(Labels.of("s", String.valueOf(s)), h.labels(), where);
+                assertEquals(expectedTexts[s].length, h.bounds().size(), where);
+                for (int i = 0; i < expectedTexts[s].length; i++) {
+                    assertEquals(expectedTexts[s][i], h.bounds().text(i), where + ", bucket " + i);
+                }
+                assertArrayEquals(expectedCounts[s], h.cumulativeCounts(), where);
+                assertEquals(s, h.count(), where);
+            }
+            assertSame(histogram(r, 0, 0).bounds(), histogram(r, 0, 1).bounds(), "one layout, shared");
+            assertSame(histogram(r, 0, 4).bounds(), histogram(r, 0, 8).bounds(), "one layout, shared");
+        }
+    }
+
+    @Test
     void bucketsSortedAndLeTextKept() throws Exception {
         ParseResult r = parse("""
                 # TYPE h histogram
