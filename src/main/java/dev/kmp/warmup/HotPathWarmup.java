@@ -138,10 +138,10 @@ public final class HotPathWarmup {
 
     /**
      * The passes leave their payloads, tables and batches as garbage in the young generation, and
-     * a target's first scrape allocates what later scrapes reuse (110 MB at 5000 Kong services).
+     * a target's first scrape allocates what later scrapes reuse (102 MB at 5000 Kong services).
      * Started with eden part full, that scrape had a young collection inside it in every run
      * (6-37 ms at 5000 services, ParallelGC, {@code bench/firsts}); collected here, once, at
-     * start-up, it starts with an empty eden and had none in 16 runs of 20 (the other 4: 45-58 ms,
+     * start-up, it starts with an empty eden and had none in 25 of 33 runs (the others: 32-58 ms,
      * when the collector had shrunk the young generation below what the scrape allocates). A JVM
      * run with {@code -XX:+DisableExplicitGC} skips this; nothing else depends on it.
      */
