@@ -29,6 +29,11 @@ public final class KongPayloadEdits {
         return end - 1;
     }
 
+    /** The digit written in place of a status code's last digit {@code code} to change it (another code, same length). */
+    public static byte otherDigit(byte code) {
+        return (byte) (code == '9' ? '8' : code + 1);
+    }
+
     /**
      * Where the first {@code kong_http_requests_total} sample line starts: a '#' written there makes
      * it a comment, so the series is gone and every series after it moves up one step (and it comes

@@ -238,7 +238,7 @@ public final class HotPathWarmup {
 
         /** Changes the status code (or puts it back); the loopback server sends the array as it is at each request. */
         void churn(boolean changed) {
-            payload[churnAt] = changed ? (byte) (code == '9' ? '8' : code + 1) : code;
+            payload[churnAt] = changed ? KongPayloadEdits.otherDigit(code) : code;
         }
 
         /**

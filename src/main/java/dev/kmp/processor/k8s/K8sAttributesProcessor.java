@@ -677,11 +677,13 @@ public final class K8sAttributesProcessor implements Processor {
     /** The address of an upstream target {@code ip:port} ({@code [ipv6]:port}), or null. */
     static String addressOf(String target) {
         int colon = target.lastIndexOf(':');
-        if (colon <= 0) {
-            return null;
-        }
-        String ip = target.substring(0, colon);
-        return ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip;
+        return colon <= 0 ? null : addressBefore(target, colon);
+    }
+
+    /** The address of {@code target} whose port separator is at {@code colon} (> 0): one substring, brackets left out. */
+    private static String addressBefore(String target, int colon) {
+        boolean bracketed = target.charAt(0) == '[' && target.charAt(colon - 1) == ']';
+        return bracketed ? target.substring(1, colon - 1) : target.substring(0, colon);
     }
 
     private static final String[] NO_PAIRS = new String[0];
@@ -700,9 +702,7 @@ public final class K8sAttributesProcessor implements Processor {
         if (port < 0) {
             return NO_PAIRS;
         }
-        boolean bracketed = target.charAt(0) == '[' && target.charAt(colon - 1) == ']';
-        String ip = bracketed ? target.substring(1, colon - 1) : target.substring(0, colon);
-        ClusterCache.TargetEndpoint ep = cluster.get().endpointFor(ip, port).orElse(null);
+        ClusterCache.TargetEndpoint ep = cluster.get().endpointFor(addressBefore(target, colon), port).orElse(null);
         if (ep == null) {
             return NO_PAIRS;
         }

@@ -73,8 +73,9 @@ final class HistogramAccumulator {
 
     void addBucket(double upperBound, String text, double cumulativeCount, long timestamp) {
         if (following != null) {
-            if (size < following.size() && Double.compare(upperBound, following.upperBound(size)) == 0
-                    && text.equals(following.text(size))) {
+            // Equal texts are equal bounds (each bound is parsed from its text); the texts are
+            // mostly one instance (the parser's table of le values), so this is an identity check.
+            if (size < following.size() && text.equals(following.text(size))) {
                 counts[size] = cumulativeCount;
                 size++;
                 stamp(timestamp);
