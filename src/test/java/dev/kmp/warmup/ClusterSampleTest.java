@@ -32,6 +32,9 @@ class ClusterSampleTest {
             assertEquals(20, sample.services().size());
             assertTrue(sample.services().stream().anyMatch(n -> n.kongService().startsWith("httproute.")), sample.toString());
             assertTrue(sample.services().stream().anyMatch(n -> n.object().kind().equals("Service")), sample.toString());
+            // Ports by number and by name, as Ingress backends name them (the generator's Services name theirs "http").
+            assertTrue(sample.services().stream().anyMatch(n -> n.kongService().matches("[^.]+\\.[^.]+\\.[0-9]+")), sample.toString());
+            assertTrue(sample.services().stream().anyMatch(n -> n.kongService().endsWith(".http")), sample.toString());
             assertEquals(20, new HashSet<>(sample.services()).size(), "no name twice");
             // By the naming rules alone (no Admin API tags), against the same cache the processor reads.
             KongServiceResolver resolver = new KongServiceResolver(Optional.of(cache), new ServiceTagDirectory());
