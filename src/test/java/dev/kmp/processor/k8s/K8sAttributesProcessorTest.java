@@ -166,6 +166,13 @@ class K8sAttributesProcessorTest {
         assertEquals("checkout", canary.get("target_namespace"));
         assertEquals("cart-v2", canary.get("target_service"));
         assertEquals(0.0, metric("kmp_enrichment_unresolved_total", "reason", "no_object"));
+
+        // A processor that goes (a reload) takes the backends it published with it.
+        p.shutdown();
+        assertTrue(Double.isNaN(metric("kmp_route_backend_info", "namespace", "checkout", "route", "cart", "rule", "0",
+                "kong_service", "httproute.checkout.cart.0", "backend_service", "cart-v1", "weight", "90")));
+        assertTrue(Double.isNaN(metric("kmp_route_backend_info", "namespace", "checkout", "route", "cart", "rule", "0",
+                "kong_service", "httproute.checkout.cart.0", "backend_service", "cart-v2", "weight", "10")));
     }
 
     @Test
