@@ -17,8 +17,19 @@ import java.util.Arrays;
  */
 abstract class GenerationalTable {
     abstract static class Entry {
-        int generation;
+        int generation; // GONE once the table dropped it
+
+        /** Whether the table still holds this entry: a reference kept elsewhere may outlive it. */
+        final boolean held() {
+            return generation != GONE;
+        }
+
+        /** Called as the table drops the entry: let go of what only it needed. */
+        void dropped() {
+        }
     }
+
+    private static final int GONE = Integer.MIN_VALUE;
 
     private static final int MIN_CAPACITY = 64;
 
@@ -151,6 +162,7 @@ abstract class GenerationalTable {
             }
         }
         for (int i = 0; i < n; i++) {
+            drop(entries[(int) gone[i] - 1]);
             entries[(int) gone[i] - 1] = null;
             remove(gone[i]);
         }
@@ -191,6 +203,8 @@ abstract class GenerationalTable {
                     kept[k] = e;
                     place(freshSlots, slotOf((int) (slot >>> 32), k));
                     k++;
+                } else {
+                    drop(e);
                 }
             }
         }
@@ -201,6 +215,11 @@ abstract class GenerationalTable {
     }
 
     final void clear() {
+        for (int i = 0; i < end; i++) {
+            if (entries[i] != null) {
+                drop(entries[i]);
+            }
+        }
         slots = new long[MIN_CAPACITY];
         entries = new Entry[MIN_CAPACITY / 2];
         size = 0;
@@ -210,6 +229,11 @@ abstract class GenerationalTable {
 
     final int size() {
         return size;
+    }
+
+    private static void drop(Entry e) {
+        e.generation = GONE;
+        e.dropped();
     }
 
     private static long slotOf(int hash, int index) {

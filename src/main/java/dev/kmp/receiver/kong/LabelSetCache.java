@@ -335,14 +335,15 @@ final class LabelSetCache extends GenerationalTable {
      * The string written as {@code b[from, to)} at index {@code k} of the pairs (name, value, ...):
      * new label sets come in runs sharing most of their names and values (a Kong service's routes,
      * status codes, buckets), so the previous new set's string at the same index is compared
-     * first, and only a different one is looked up in the interner.
+     * first; a different one is most often the string that followed it at that index before
+     * ({@link StringInterner#internAfter}), and only then looked up in the interner's table.
      */
     private String part(int k, byte[] b, int from, int to) {
         InternedString last = k < lastPartCount ? lastParts[k] : null; // add() fills names before values
         if (last != null && last.matches(b, from, to)) {
             return last.value;
         }
-        InternedString s = strings.intern(b, from, to);
+        InternedString s = last != null ? strings.internAfter(last, b, from, to) : strings.intern(b, from, to);
         if (k >= lastParts.length) {
             lastParts = Arrays.copyOf(lastParts, Math.max(k + 1, lastParts.length * 2));
         }

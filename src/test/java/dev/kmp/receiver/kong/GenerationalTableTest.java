@@ -106,4 +106,36 @@ class GenerationalTableTest {
             assertSame(e.getValue(), interner.intern(b, 0, b.length).value, e.getKey());
         }
     }
+
+    @Test
+    void aSuccessorIsTheTablesOwnStringAndNeverOneTheTableDropped() {
+        StringInterner interner = new StringInterner(Escapes.LABEL_VALUE);
+        byte[] a = bytes("svc-a");
+        byte[] b = bytes("svc-b");
+        byte[] c = bytes("svc-c");
+        StringInterner.InternedString sa = interner.intern(a, 0, a.length);
+        StringInterner.InternedString sb = interner.internAfter(sa, b, 0, b.length);
+        assertSame(sb, interner.intern(b, 0, b.length), "what followed is the interned string");
+        // The next family lists the same values in the same order: the successor is the same instance.
+        assertSame(sb, interner.internAfter(sa, b, 0, b.length));
+        // Another value after svc-a: looked up, and it follows svc-a from now on.
+        StringInterner.InternedString sc = interner.internAfter(sa, c, 0, c.length);
+        assertSame(sc, interner.intern(c, 0, c.length));
+        assertSame(sc, interner.internAfter(sa, c, 0, c.length));
+
+        // A scrape without svc-c drops it; the link from svc-a must not bring the dropped string back.
+        interner.nextGeneration();
+        interner.intern(a, 0, a.length);
+        interner.intern(b, 0, b.length);
+        assertEquals(1, interner.sweep());
+        StringInterner.InternedString again = interner.internAfter(sa, c, 0, c.length);
+        assertNotSame(sc, again, "svc-c is interned anew");
+        assertSame(again, interner.intern(c, 0, c.length), "and the table holds the string handed out");
+        assertEquals(3, interner.size());
+
+        // Rules for escapes changed: everything interned is dropped, links included.
+        interner.useEscapes(Escapes.HELP_TEXT);
+        assertNotSame(sb, interner.internAfter(sa, b, 0, b.length));
+        assertEquals(1, interner.size());
+    }
 }
