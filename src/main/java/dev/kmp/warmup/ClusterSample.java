@@ -80,8 +80,12 @@ record ClusterSample(List<Named> services, List<String> targets) {
             if (port != null) {
                 String ns = s.getMetadata().getNamespace();
                 String name = s.getMetadata().getName();
-                boolean hasName = port.getName() != null && !port.getName().isEmpty();
-                String portRef = hasName && namedPorts++ % 2 == 1 ? port.getName() : String.valueOf(port.getPort());
+                boolean byName = false;
+                if (port.getName() != null && !port.getName().isEmpty()) {
+                    byName = namedPorts % 2 == 1; // every other Service whose port has a name
+                    namedPorts++;
+                }
+                String portRef = byName ? port.getName() : String.valueOf(port.getPort());
                 out.add(new Named(ns + "." + name + "." + portRef, ObjectRef.service(ns, name)));
             }
         }
