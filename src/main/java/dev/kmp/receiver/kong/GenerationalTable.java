@@ -162,8 +162,9 @@ abstract class GenerationalTable {
             }
         }
         for (int i = 0; i < n; i++) {
-            drop(entries[(int) gone[i] - 1]);
-            entries[(int) gone[i] - 1] = null;
+            int index = (int) gone[i] - 1;
+            drop(entries[index]);
+            entries[index] = null;
             remove(gone[i]);
         }
         size -= n;
