@@ -1,18 +1,24 @@
 package dev.kmp.receiver.kong;
 
 import dev.kmp.model.Labels;
+import dev.kmp.warmup.LoopbackPayloadServer;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A quick manual measurement, not a test and not the project benchmark ({@code bench/}):
- * {@code java -cp target/classes:target/test-classes dev.kmp.receiver.kong.ParserBenchmarkMain FILE [ROUNDS] [fresh]}
+ * {@code java -cp "target/classes:target/test-classes:target/libs/*" dev.kmp.receiver.kong.ParserBenchmarkMain FILE [ROUNDS] [fresh] [socket]}
  * on a generated payload (e.g. {@code gen_kong_metrics.py --services 1000 --routes-per-service 2 --seed 1}).
  * One parser, one thread, body in memory so only parsing is timed; with {@code fresh}, a new parser
- * each round (every round is then a target's first scrape).
+ * each round (every round is then a target's first scrape); with {@code socket}, the body is read
+ * from a loopback server through the scrape client, as {@code bench/run} reads it (the kernel's
+ * copies then count too).
  */
 public final class ParserBenchmarkMain {
     private ParserBenchmarkMain() {
@@ -21,7 +27,11 @@ public final class ParserBenchmarkMain {
     public static void main(String[] args) throws Exception {
         byte[] body = Files.readAllBytes(Path.of(args[0]));
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 60;
-        boolean fresh = args.length > 2 && args[2].equals("fresh");
+        List<String> modes = Arrays.asList(args).subList(Math.min(2, args.length), args.length);
+        boolean fresh = modes.contains("fresh");
+        boolean socket = modes.contains("socket");
+        LoopbackPayloadServer server = socket ? LoopbackPayloadServer.start(ByteBuffer.allocateDirect(body.length).put(body).flip()) : null;
+        HttpScrapeClient client = socket ? new HttpScrapeClient(server.url(), "text/plain", "parser-benchmark") : null;
         KongTextParser parser = new KongTextParser();
         ParseOptions options = ParseOptions.plainText(Labels.of("dataplane_url", "http://10.0.0.7:8100/metrics"));
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -38,7 +48,13 @@ public final class ParserBenchmarkMain {
             long gcBefore = gcMillis();
             long cpuBefore = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
-            result = parser.parse(new ByteArrayInputStream(body), options);
+            if (socket) {
+                try (InputStream in = client.get(System.nanoTime() + 60_000_000_000L).body()) {
+                    result = parser.parse(in, options);
+                }
+            } else {
+                result = parser.parse(new ByteArrayInputStream(body), options);
+            }
             nanos[i] = System.nanoTime() - start;
             gcNanos[i] = (gcMillis() - gcBefore) * 1_000_000;
             cpuNanos[i] = threads.getCurrentThreadCpuTime() - cpuBefore;
@@ -66,6 +82,10 @@ public final class ParserBenchmarkMain {
         long withNothing = usedAfterGc();
         System.out.printf("retained_bytes_per_sample: result=%.0f parser_tables=%.0f%n",
                 (double) (withBoth - withParser) / samples, (double) (withParser - withNothing) / samples);
+        if (socket) {
+            client.close();
+            server.close();
+        }
     }
 
     private static long gcMillis() {
