@@ -80,11 +80,8 @@ record ClusterSample(List<Named> services, List<String> targets) {
             if (port != null) {
                 String ns = s.getMetadata().getNamespace();
                 String name = s.getMetadata().getName();
-                boolean byName = false;
-                if (port.getName() != null && !port.getName().isEmpty()) {
-                    byName = namedPorts % 2 == 1; // every other Service whose port has a name
-                    namedPorts++;
-                }
+                boolean named = port.getName() != null && !port.getName().isEmpty();
+                boolean byName = named && namedPorts++ % 2 == 1; // every other Service whose port has a name
                 String portRef = byName ? port.getName() : String.valueOf(port.getPort());
                 out.add(new Named(ns + "." + name + "." + portRef, ObjectRef.service(ns, name)));
             }
